@@ -1,0 +1,44 @@
+package org.codingkpi.events;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+/** The five input event types of shared/spec/EVENTS.md, with their default topics. */
+public enum EventType {
+    EncounterDischarged(org.codingkpi.events.EncounterDischarged.getClassSchema(), "encounters"),
+    EncounterCoded(org.codingkpi.events.EncounterCoded.getClassSchema(), "encounters"),
+    AiSuggestionReviewed(org.codingkpi.events.AiSuggestionReviewed.getClassSchema(), "ai-suggestions"),
+    ClaimDenied(org.codingkpi.events.ClaimDenied.getClassSchema(), "claims"),
+    ClaimPaid(org.codingkpi.events.ClaimPaid.getClassSchema(), "claims");
+
+    private final Schema schema;
+    private final String defaultTopic;
+
+    EventType(Schema schema, String defaultTopic) {
+        this.schema = schema;
+        this.defaultTopic = defaultTopic;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    /** The topic of shared/spec/EVENTS.md this type is published on, before configuration. */
+    public String defaultTopic() {
+        return defaultTopic;
+    }
+
+    public static EventType of(SpecificRecord record) {
+        return of(record.getSchema().getFullName());
+    }
+
+    /** By Avro full name or by simple name; null when unknown. */
+    public static EventType of(String name) {
+        for (EventType t : values()) {
+            if (t.schema.getFullName().equals(name) || t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

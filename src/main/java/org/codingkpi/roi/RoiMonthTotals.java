@@ -1,0 +1,141 @@
+package org.codingkpi.roi;
+
+import org.codingkpi.events.Setting;
+
+import java.util.Arrays;
+
+/**
+ * The raw event-time sums of one calendar month (UTC) that the ROI model of shared/spec/ROI.md needs.
+ * The stream processor keeps exactly these sums in fault-tolerant state (one entry per month and task);
+ * every dollar figure is derived from them at export time, so changing the ROI configuration never
+ * needs a reprocessing of the history.
+ *
+ * <p>"AI modes" are AI_ASSISTED and AUTONOMOUS, judged on each revision's own coding_mode (labor) or on
+ * the claim's attribution (denials, cash), as ROI.md defines.
+ */
+public final class RoiMonthTotals {
+    /** Layout of the state array. */
+    static final int REV1_ALL = 0;                                   // 3 slots, by Setting ordinal
+    static final int REV1_AI = REV1_ALL + 3;                         // 3 slots, by Setting ordinal
+    static final int CODING_SECONDS_AI = REV1_AI + 3;                // Σ coding_seconds, all revisions in AI modes
+    static final int CODING_SECONDS_ALL = CODING_SECONDS_AI + 1;     // Σ coding_seconds, all revisions, all modes
+    static final int FIRST_ADJ_ALL = CODING_SECONDS_ALL + 1;         // first adjudications, any attribution
+    static final int FIRST_ADJ_AI = FIRST_ADJ_ALL + 1;               // first adjudications attributed to AI modes
+    static final int CODING_DENIALS_AI = FIRST_ADJ_AI + 1;           // of those, coding-category initial denials
+    static final int PAID_DOLLARS_ALL = CODING_DENIALS_AI + 1;       // Σ paid dollars of every ClaimPaid
+    static final int PAID_DOLLARS_AI = PAID_DOLLARS_ALL + 1;         // Σ paid dollars of ClaimPaid attributed to AI modes
+    static final int PAID_DOLLAR_DAYS_AI = PAID_DOLLARS_AI + 1;      // Σ days_to_payment x paid dollars, same claims
+    public static final int SIZE = PAID_DOLLAR_DAYS_AI + 1;
+
+    private final double[] v;
+
+    public RoiMonthTotals() {
+        this(new double[SIZE]);
+    }
+
+    private RoiMonthTotals(double[] v) {
+        this.v = v;
+    }
+
+    /** Wraps a state array (not copied). */
+    public static RoiMonthTotals of(double[] values) {
+        if (values.length != SIZE) {
+            throw new IllegalArgumentException("ROI month totals have " + SIZE + " values, got " + values.length);
+        }
+        return new RoiMonthTotals(values);
+    }
+
+    public double[] values() {
+        return v;
+    }
+
+    public RoiMonthTotals plus(RoiMonthTotals other) {
+        double[] sum = v.clone();
+        for (int i = 0; i < SIZE; i++) {
+            sum[i] += other.v[i];
+        }
+        return new RoiMonthTotals(sum);
+    }
+
+    // --- writers, used by the stream processor -------------------------------------------------
+
+    public void addRevision1Coding(Setting setting, boolean aiMode) {
+        v[REV1_ALL + setting.ordinal()] += 1;
+        if (aiMode) {
+            v[REV1_AI + setting.ordinal()] += 1;
+        }
+    }
+
+    public void addCodingSeconds(double seconds, boolean aiMode) {
+        v[CODING_SECONDS_ALL] += seconds;
+        if (aiMode) {
+            v[CODING_SECONDS_AI] += seconds;
+        }
+    }
+
+    public void addFirstAdjudication(boolean aiMode, boolean codingDenial) {
+        v[FIRST_ADJ_ALL] += 1;
+        if (aiMode) {
+            v[FIRST_ADJ_AI] += 1;
+            if (codingDenial) {
+                v[CODING_DENIALS_AI] += 1;
+            }
+        }
+    }
+
+    public void addPayment(double paidDollars, double daysToPayment, boolean aiMode) {
+        v[PAID_DOLLARS_ALL] += paidDollars;
+        if (aiMode) {
+            v[PAID_DOLLARS_AI] += paidDollars;
+            v[PAID_DOLLAR_DAYS_AI] += daysToPayment * paidDollars;
+        }
+    }
+
+    // --- readers, used by the ROI calculator ------------------------------------------------------
+
+    public double revision1Codings(Setting setting) {
+        return v[REV1_ALL + setting.ordinal()];
+    }
+
+    public double revision1CodingsAi(Setting setting) {
+        return v[REV1_AI + setting.ordinal()];
+    }
+
+    public double codingSecondsAi() {
+        return v[CODING_SECONDS_AI];
+    }
+
+    public double codingSecondsAll() {
+        return v[CODING_SECONDS_ALL];
+    }
+
+    public double firstAdjudications() {
+        return v[FIRST_ADJ_ALL];
+    }
+
+    public double firstAdjudicationsAi() {
+        return v[FIRST_ADJ_AI];
+    }
+
+    public double codingDenialsAi() {
+        return v[CODING_DENIALS_AI];
+    }
+
+    public double paidDollars() {
+        return v[PAID_DOLLARS_ALL];
+    }
+
+    public double paidDollarsAi() {
+        return v[PAID_DOLLARS_AI];
+    }
+
+    /** Σ days_to_payment x paid dollars over ClaimPaid attributed to AI modes. */
+    public double paidDollarDaysAi() {
+        return v[PAID_DOLLAR_DAYS_AI];
+    }
+
+    @Override
+    public String toString() {
+        return "RoiMonthTotals" + Arrays.toString(v);
+    }
+}
