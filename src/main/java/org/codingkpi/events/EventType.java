@@ -2,6 +2,7 @@ package org.codingkpi.events;
 
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 
 /** The five input event types of shared/spec/EVENTS.md, with their default topics. */
 public enum EventType {
@@ -13,6 +14,12 @@ public enum EventType {
 
     private final Schema schema;
     private final String defaultTopic;
+
+    static {
+        // Avro 1.12 only instantiates trusted classes when reading: trust this package's generated ones.
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
+                c -> c.getName().startsWith("org.codingkpi.events.")));
+    }
 
     EventType(Schema schema, String defaultTopic) {
         this.schema = schema;

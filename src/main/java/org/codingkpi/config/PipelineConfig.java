@@ -1,0 +1,256 @@
+package org.codingkpi.config;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.codingkpi.topology.DeadLetterHandler;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The pipeline's settings: a properties file, then environment overrides, then defaults
+ * ({@code putIfAbsent}). The project's own keys are listed in {@link #OWN_KEYS}; every other key is
+ * a Kafka client or Kafka Streams setting and is passed on as it is (security settings such as
+ * {@code security.protocol}, {@code ssl.*}, {@code sasl.*} included).
+ *
+ * <p>Environment: {@code CODING_KPI_METRICS_PORT=9500} sets {@code metrics.port};
+ * {@code KAFKA_BOOTSTRAP_SERVERS=h:9092} sets {@code bootstrap.servers} (a {@code KAFKA_} prefix,
+ * lower-cased, {@code _} to {@code .}).
+ */
+public final class PipelineConfig {
+    public static final String APPLICATION_ID = "application.id";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String TOPIC_ENCOUNTERS = "topic.encounters";
+    public static final String TOPIC_AI = "topic.ai.suggestions";
+    public static final String TOPIC_CLAIMS = "topic.claims";
+    public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
+    public static final String TOPIC_AUDIT = "topic.audit";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String DEDUPE_RETENTION = "dedupe.retention";
+    public static final String ATTRIBUTION_MAX_WAIT = "attribution.max.wait";
+    public static final String ATTRIBUTION_RETENTION = "attribution.retention";
+    public static final String DNFC_RETENTION = "dnfc.retention";
+    public static final String LABEL_CAP = "label.cap";
+    public static final String LABEL_CAP_CODER = "label.cap.coder";
+    public static final String DENIAL_CATEGORIES_FILE = "denial.categories.file";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_BIND = "metrics.bind.address";
+    public static final String ROI_FILE = "roi.file";
+
+    public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT,
+            TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, LABEL_CAP,
+            LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE);
+
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry(APPLICATION_ID, "coding-kpi"),
+            Map.entry(BOOTSTRAP_SERVERS, "localhost:9092"),
+            Map.entry(TOPIC_ENCOUNTERS, "encounters"),
+            Map.entry(TOPIC_AI, "ai-suggestions"),
+            Map.entry(TOPIC_CLAIMS, "claims"),
+            Map.entry(TOPIC_DEAD_LETTER, "coding-kpi-dead-letter"),
+            Map.entry(TOPIC_AUDIT, "coding-kpi-audit"),
+            Map.entry(TOPIC_PARTITIONS, "6"),
+            Map.entry(DEDUPE_RETENTION, "90d"),
+            Map.entry(ATTRIBUTION_MAX_WAIT, "30d"),
+            Map.entry(ATTRIBUTION_RETENTION, "400d"),
+            Map.entry(DNFC_RETENTION, "365d"),
+            Map.entry(LABEL_CAP, "50"),
+            Map.entry(LABEL_CAP_CODER, "500"),
+            Map.entry(METRICS_PORT, "9464"),
+            Map.entry(METRICS_BIND, "0.0.0.0"),
+            // Kafka Streams production defaults
+            Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
+            Map.entry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true"),
+            Map.entry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(32L * 1024 * 1024)),
+            Map.entry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName()),
+            Map.entry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName()),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all"),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5"),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(256 * 1024)),
+            Map.entry(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4"),
+            Map.entry(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "2000"));
+
+    private final Map<String, String> values;
+
+    private PipelineConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Defaults only, with the given overrides on top. */
+    public static PipelineConfig of(Map<String, String> overrides) {
+        Map<String, String> v = new TreeMap<>(overrides);
+        DEFAULTS.forEach(v::putIfAbsent);
+        v.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, v.get(TOPIC_DEAD_LETTER));
+        return new PipelineConfig(v);
+    }
+
+    /** The file (may be null), then environment overrides, then defaults. */
+    public static PipelineConfig load(Path file, Map<String, String> env) {
+        Map<String, String> v = new TreeMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+            }
+            p.stringPropertyNames().forEach(k -> v.put(k, p.getProperty(k).trim()));
+        }
+        env.forEach((k, val) -> {
+            if (k.startsWith("CODING_KPI_")) {
+                v.put(k.substring("CODING_KPI_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), val);
+            } else if (k.startsWith("KAFKA_")) {
+                v.put(k.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), val);
+            }
+        });
+        return of(v);
+    }
+
+    public PipelineConfig with(String key, String value) {
+        Map<String, String> v = new TreeMap<>(values);
+        v.put(key, value);
+        return new PipelineConfig(v);
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public String encountersTopic() {
+        return values.get(TOPIC_ENCOUNTERS);
+    }
+
+    public String aiTopic() {
+        return values.get(TOPIC_AI);
+    }
+
+    public String claimsTopic() {
+        return values.get(TOPIC_CLAIMS);
+    }
+
+    public String deadLetterTopic() {
+        return values.get(TOPIC_DEAD_LETTER);
+    }
+
+    public String auditTopic() {
+        return values.get(TOPIC_AUDIT);
+    }
+
+    public int partitions() {
+        return intValue(TOPIC_PARTITIONS, 1);
+    }
+
+    public Duration dedupeRetention() {
+        return duration(DEDUPE_RETENTION);
+    }
+
+    public Duration attributionMaxWait() {
+        return duration(ATTRIBUTION_MAX_WAIT);
+    }
+
+    public Duration attributionRetention() {
+        return duration(ATTRIBUTION_RETENTION);
+    }
+
+    public Duration dnfcRetention() {
+        return duration(DNFC_RETENTION);
+    }
+
+    public int labelCap() {
+        return intValue(LABEL_CAP, 1);
+    }
+
+    public int coderLabelCap() {
+        return intValue(LABEL_CAP_CODER, 1);
+    }
+
+    public int metricsPort() {
+        return intValue(METRICS_PORT, 0);
+    }
+
+    public String metricsBindAddress() {
+        return values.get(METRICS_BIND);
+    }
+
+    public Path roiFile() {
+        String f = values.get(ROI_FILE);
+        return f == null || f.isBlank() ? null : Path.of(f);
+    }
+
+    public Path denialCategoriesFile() {
+        String f = values.get(DENIAL_CATEGORIES_FILE);
+        return f == null || f.isBlank() ? null : Path.of(f);
+    }
+
+    /** Everything that is not one of the project's own keys: Kafka Streams and client settings. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        values.forEach((k, v) -> {
+            if (!OWN_KEYS.contains(k)) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+
+    /** The client settings (bootstrap, security) for plain producers, consumers and admin clients. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> p = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.equals(BOOTSTRAP_SERVERS) || k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")
+                    || k.equals("client.dns.lookup")) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+
+    private int intValue(String key, int min) {
+        String raw = values.get(key);
+        try {
+            int i = Integer.parseInt(raw.trim());
+            if (i < min) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + ": expected an integer >= " + min + ", got \"" + raw + "\"");
+        }
+    }
+
+    private Duration duration(String key) {
+        return parseDuration(key, values.get(key));
+    }
+
+    /** {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 500ms} or ISO-8601 ({@code P90D}). */
+    public static Duration parseDuration(String key, String raw) {
+        String s = raw == null ? "" : raw.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.startsWith("p")) {
+                return Duration.parse(s.toUpperCase(Locale.ROOT));
+            }
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            switch (s.charAt(s.length() - 1)) {
+                case 'd': return Duration.ofDays(n);
+                case 'h': return Duration.ofHours(n);
+                case 'm': return Duration.ofMinutes(n);
+                case 's': return Duration.ofSeconds(n);
+                default: throw new IllegalArgumentException();
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + ": expected a duration like 90d, 12h, 30m, 45s, 500ms or P90D, got \"" + raw + "\"");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.codingkpi.kpi;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The KPI state layout: one state entry per series group and label combination, its value a
+ * {@code double[]} of the group's slots. Grouping metrics that share labels into one entry keeps the
+ * store writes per event low (a revision-1 coding updates one entry for coded, recoded and coder
+ * seconds instead of three). Keys are the group's one-letter tag followed by the label values,
+ * separated by U+001F, which never occurs in a label value (it is replaced on the way in).
+ */
+public enum Series {
+    /** [discharged] */
+    DISCHARGED('D', 1, "facility", "setting", "specialty"),
+    /** [coded (revision 1), recoded (revision > 1), coder seconds (all revisions)] */
+    CODED('C', 3, "facility", "setting", "specialty", "coding_mode"),
+    /** histogram of revision-1 turnaround seconds */
+    TURNAROUND('T', Buckets.TURNAROUND.length + 2, "facility", "setting", "coding_mode"),
+    /** [AI suggestion reviews] */
+    AI_SUGGESTIONS('A', 1, "facility", "specialty", "code_system", "model_version", "decision"),
+    /** histogram of review seconds */
+    AI_REVIEW('R', Buckets.AI_REVIEW.length + 2, "specialty", "decision"),
+    /** [final codes of revision-1 codings] */
+    FINAL_CODES('F', 1, "facility", "specialty", "code_system", "source"),
+    /** [first adjudications paid, first adjudications denied, billed dollars of first adjudications, paid dollars of every ClaimPaid] */
+    CLAIMS('K', 4, "facility", "payer", "setting", "coding_mode"),
+    /** [initial denials, billed dollars of initial denials] */
+    DENIED('X', 2, "facility", "payer", "setting", "coding_mode", "category"),
+    /** [overturned initial denials] */
+    OVERTURNED('O', 1, "facility", "payer", "category"),
+    /** histogram of days-to-payment seconds, every ClaimPaid */
+    PAYMENT('P', Buckets.PAYMENT.length + 2, "payer", "coding_mode"),
+    /** [accepted, duplicates] */
+    EVENTS('N', 2, "type"),
+    /** [records in the dead-letter topic] */
+    REJECTED('J', 1, "reason"),
+    /** [decisions] per coder (staff ids, KPIS.md §5) */
+    CODER_AI('U', 1, "coder", "decision"),
+    /** ROI month totals, label "month" = YYYY-MM, see RoiMonthTotals */
+    ROI_MONTH('M', org.codingkpi.roi.RoiMonthTotals.SIZE, "month"),
+    /** Task metadata: [value]; label "name" in {stream_time_ms, encounter_stream_time_ms, control_markers} */
+    META('Z', 1, "name"),
+    /** A label value admitted under the cardinality cap: label "dim|value" */
+    LABEL('L', 1, "dimension", "value");
+
+    public static final char SEP = '\u001f';
+
+    private final char tag;
+    private final int slots;
+    private final List<String> labelNames;
+
+    Series(char tag, int slots, String... labelNames) {
+        this.tag = tag;
+        this.slots = slots;
+        this.labelNames = List.of(labelNames);
+    }
+
+    public int slots() {
+        return slots;
+    }
+
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    public String key(String... labelValues) {
+        if (labelValues.length != labelNames.size()) {
+            throw new IllegalArgumentException(name() + " takes " + labelNames + ", got " + labelValues.length + " values");
+        }
+        StringBuilder sb = new StringBuilder(48).append(tag);
+        for (String v : labelValues) {
+            sb.append(SEP);
+            appendClean(sb, v);
+        }
+        return sb.toString();
+    }
+
+    private static void appendClean(StringBuilder sb, String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            sb.append(c < 0x20 ? ' ' : c);
+        }
+    }
+
+    /** The group of a state key, or null for keys of no group. */
+    public static Series of(String key) {
+        if (key.isEmpty()) {
+            return null;
+        }
+        char t = key.charAt(0);
+        for (Series s : values()) {
+            if (s.tag == t) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The label values of a state key. */
+    public static String[] labels(String key) {
+        String[] parts = key.substring(2).split(String.valueOf(SEP), -1);
+        return key.length() <= 1 ? new String[0] : parts;
+    }
+
+    /** Histogram bucket upper bounds, in seconds. */
+    public static final class Buckets {
+        private static final double H = 3600, D = 86400;
+        public static final double[] TURNAROUND = {H, 4 * H, 12 * H, D, 2 * D, 3 * D, 5 * D, 7 * D, 14 * D, 30 * D};
+        public static final double[] AI_REVIEW = {1, 2, 5, 10, 30, 60, 120, 300};
+        public static final double[] PAYMENT = {7 * D, 14 * D, 21 * D, 30 * D, 45 * D, 60 * D, 90 * D, 120 * D};
+
+        private Buckets() {
+        }
+
+        /**
+         * Adds one observation to a histogram state array laid out as
+         * [count per bucket..., count above the last bound, sum].
+         */
+        public static void observe(double[] state, double[] bounds, double value) {
+            int i = Arrays.binarySearch(bounds, value);
+            int bucket = i >= 0 ? i : -i - 1; // le semantics: value == bound falls in that bucket
+            state[bucket] += 1;
+            state[bounds.length + 1] += value;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.codingkpi.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.codingkpi.kpi.Series;
+import org.codingkpi.topology.StateSerdes.DnfcEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Publishes the KPI state as the coding_* families of shared/spec/KPIS.md §3, computed at scrape
+ * time from state (never from in-memory counters), so they survive restarts. When the state cannot
+ * be read (a rebalance is under way) the last good scrape is served, so counters never dip.
+ */
+public final class KpiCollector implements MultiCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(KpiCollector.class);
+    private static final double DAY = 86400;
+    static final List<String> DNFC_AGES = List.of("0-1d", "1-3d", "3-7d", "7d+");
+
+    private final Supplier<KpiTotals> totals;
+    private final List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions;
+    private volatile MetricSnapshots last = new MetricSnapshots();
+
+    /**
+     * @param totals reads the state (called once per scrape)
+     * @param extensions further families derived from the same read (ROI, drift)
+     */
+    public KpiCollector(Supplier<KpiTotals> totals, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
+        this.totals = totals;
+        this.extensions = List.copyOf(extensions);
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        try {
+            KpiTotals t = totals.get();
+            List<MetricSnapshot> out = snapshots(t);
+            for (Function<KpiTotals, Collection<MetricSnapshot>> ext : extensions) {
+                out.addAll(ext.apply(t));
+            }
+            last = new MetricSnapshots(out);
+        } catch (RuntimeException e) {
+            LOG.debug("KPI state not readable now ({}); serving the last scrape", e.toString());
+        }
+        return last;
+    }
+
+    /** The coding_* families of KPIS.md §3 (and the per-coder counter of §5). */
+    public static List<MetricSnapshot> snapshots(KpiTotals t) {
+        List<MetricSnapshot> out = new ArrayList<>();
+        out.add(counter(t, "coding_encounters_discharged", "EncounterDischarged events.", Series.DISCHARGED, 0));
+        out.add(counter(t, "coding_encounters_coded", "EncounterCoded events with revision 1 (first coding).", Series.CODED, 0));
+        out.add(counter(t, "coding_encounters_recoded", "EncounterCoded events with revision > 1 (rework), by the mode of that revision.", Series.CODED, 1));
+        out.add(counter(t, "coding_coder_seconds", "Active coder seconds over all revisions (coding_seconds).", Series.CODED, 2));
+        out.add(histogram(t, "coding_turnaround_seconds", "Revision-1 coding turnaround: occurred_at minus discharged_at, seconds.",
+                Series.TURNAROUND, Series.Buckets.TURNAROUND));
+        out.addAll(dnfc(t));
+        out.add(counter(t, "coding_ai_suggestions", "AI code suggestions reviewed by a coder.", Series.AI_SUGGESTIONS, 0));
+        out.add(histogram(t, "coding_ai_review_seconds", "Seconds a coder spent reviewing one AI suggestion.", Series.AI_REVIEW, Series.Buckets.AI_REVIEW));
+        out.add(counter(t, "coding_final_codes", "Codes of revision-1 codings, by where each code came from.", Series.FINAL_CODES, 0));
+        out.add(claimsAdjudicated(t));
+        out.add(counter(t, "coding_claims_billed_dollars", "Billed dollars of first adjudications.", Series.CLAIMS, 2));
+        out.add(counter(t, "coding_claims_denied", "Initial denials (the claim's first adjudication is a denial), by CARC category.", Series.DENIED, 0));
+        out.add(counter(t, "coding_claims_denied_dollars", "Billed dollars of initial denials (HFMA dollar denial rate numerator).", Series.DENIED, 1));
+        out.add(counter(t, "coding_claims_paid_dollars", "Paid dollars of every ClaimPaid.", Series.CLAIMS, 3));
+        out.add(counter(t, "coding_denials_overturned", "Initial denials later paid (first payment only); labels of the initial denial.",
+                Series.OVERTURNED, 0));
+        out.add(histogram(t, "coding_claim_payment_seconds", "ClaimPaid: occurred_at minus submitted_at, seconds.", Series.PAYMENT, Series.Buckets.PAYMENT));
+        out.add(counter(t, "coding_events", "Events accepted, by event type.", Series.EVENTS, 0));
+        out.add(counter(t, "coding_events_duplicate", "Duplicate events (event_id already accepted from the same topic) ignored.", Series.EVENTS, 1));
+        out.add(counter(t, "coding_events_rejected", "Records sent to the dead-letter topic, by reason.", Series.REJECTED, 0));
+        out.add(counter(t, "coding_coder_ai_suggestions", "AI suggestion decisions per coder (staff ids, capped).", Series.CODER_AI, 0));
+        Instant now = t.streamTime();
+        GaugeSnapshot.Builder st = GaugeSnapshot.builder().name("coding_stream_time_seconds")
+                .help("Stream time (largest occurred_at processed) as Unix seconds; freshness of every KPI.");
+        if (now != null) {
+            st.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(now.toEpochMilli() / 1000.0).build());
+        }
+        out.add(st.build());
+        return out;
+    }
+
+    private static CounterSnapshot counter(KpiTotals t, String name, String help, Series s, int slot) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
+        String[] names = s.labelNames().toArray(String[]::new);
+        keyed(t.group(s)).forEach((labels, v) -> b.dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, labels.array())).value(v[slot]).build()));
+        return b.build();
+    }
+
+    private static CounterSnapshot claimsAdjudicated(KpiTotals t) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name("coding_claims_adjudicated")
+                .help("First adjudications of claims: outcome paid (first-pass) or denied (initial denial).");
+        List<String> base = Series.CLAIMS.labelNames();
+        String[] names = new String[base.size() + 1];
+        base.toArray(names);
+        names[base.size()] = "outcome";
+        keyed(t.group(Series.CLAIMS)).forEach((labels, v) -> {
+            for (String outcome : List.of("paid", "denied")) {
+                String[] values = java.util.Arrays.copyOf(labels.array(), names.length);
+                values[names.length - 1] = outcome;
+                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, values))
+                        .value(v[outcome.equals("paid") ? 0 : 1]).build());
+            }
+        });
+        return b.build();
+    }
+
+    private static HistogramSnapshot histogram(KpiTotals t, String name, String help, Series s, double[] bounds) {
+        HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help);
+        String[] names = s.labelNames().toArray(String[]::new);
+        double[] upper = new double[bounds.length + 1];
+        System.arraycopy(bounds, 0, upper, 0, bounds.length);
+        upper[bounds.length] = Double.POSITIVE_INFINITY;
+        keyed(t.group(s)).forEach((labels, v) -> {
+            long[] counts = new long[upper.length];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = (long) v[i];
+            }
+            b.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                    .labels(Labels.of(names, labels.array()))
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, counts))
+                    .sum(v[upper.length]).build());
+        });
+        return b.build();
+    }
+
+    /** DNFC gauges: every (facility, setting) that has discharges, all four ages, zero where empty. */
+    private static List<MetricSnapshot> dnfc(KpiTotals t) {
+        Map<String, double[]> byKey = new TreeMap<>();
+        for (List<String> l : t.group(Series.DISCHARGED).keySet()) {
+            for (String age : DNFC_AGES) {
+                byKey.putIfAbsent(l.get(0) + Series.SEP + l.get(1) + Series.SEP + age, new double[2]);
+            }
+        }
+        Instant now = t.streamTime();
+        for (DnfcEntry e : t.dnfc()) {
+            double ageDays = now == null ? 0 : (now.toEpochMilli() - e.dischargedAtMs()) / 1000.0 / DAY;
+            String age = ageDays < 1 ? "0-1d" : ageDays < 3 ? "1-3d" : ageDays < 7 ? "3-7d" : "7d+";
+            double[] v = byKey.computeIfAbsent(t.capLabel("facility", e.facility()) + Series.SEP + e.setting() + Series.SEP + age, k -> new double[2]);
+            v[0] += 1;
+            v[1] += e.expectedChargeCents() / 100.0;
+        }
+        GaugeSnapshot.Builder count = GaugeSnapshot.builder().name("coding_dnfc_encounters")
+                .help("Encounters discharged and not final coded (no revision-1 coding yet), by age = stream time minus discharge.");
+        GaugeSnapshot.Builder dollars = GaugeSnapshot.builder().name("coding_dnfc_charges_dollars")
+                .help("Expected charges (dollars) of the encounters discharged and not final coded, by age.");
+        String[] names = {"facility", "setting", "age"};
+        byKey.forEach((k, v) -> {
+            Labels labels = Labels.of(names, k.split(String.valueOf(Series.SEP), -1));
+            count.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v[0]).build());
+            dollars.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v[1]).build());
+        });
+        return List.of(count.build(), dollars.build());
+    }
+
+    /** Sorts label tuples for a stable exposition. */
+    private static Map<ListKey, double[]> keyed(Map<List<String>, double[]> m) {
+        Map<ListKey, double[]> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(new ListKey(k), v));
+        return out;
+    }
+
+    private record ListKey(List<String> values) implements Comparable<ListKey> {
+        @Override
+        public int compareTo(ListKey o) {
+            for (int i = 0; i < Math.min(values.size(), o.values.size()); i++) {
+                int c = values.get(i).compareTo(o.values.get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return Integer.compare(values.size(), o.values.size());
+        }
+
+        String[] array() {
+            return values.toArray(String[]::new);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.codingkpi.metrics;
+
+import org.codingkpi.kpi.Series;
+import org.codingkpi.roi.RoiMonthTotals;
+import org.codingkpi.topology.StateSerdes.DnfcEntry;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One consistent read of the KPI state of this instance, combined over its tasks: series summed by
+ * key, stream time as the maximum, label caps applied again over the union of the tasks' admitted
+ * values (first {@code cap} in name order keep their name, the rest become {@code other}).
+ */
+public final class KpiTotals {
+    static final String OTHER = "other";
+    private static final String META_PREFIX = Series.META.key("");
+
+    private final Map<String, double[]> series;
+    private final List<DnfcEntry> dnfc;
+    private final long streamTimeMs;
+    private final Map<String, Set<String>> allowedLabels;
+
+    private KpiTotals(Map<String, double[]> series, List<DnfcEntry> dnfc, long streamTimeMs, Map<String, Set<String>> allowedLabels) {
+        this.series = series;
+        this.dnfc = dnfc;
+        this.streamTimeMs = streamTimeMs;
+        this.allowedLabels = allowedLabels;
+    }
+
+    public static KpiTotals read(KpiState state, Map<String, Integer> labelCaps) {
+        Map<String, double[]> sums = new HashMap<>();
+        long[] streamTime = {Long.MIN_VALUE};
+        Map<String, Set<String>> admitted = new HashMap<>();
+        state.forEachSeries((key, value) -> {
+            Series s = Series.of(key);
+            if (s == Series.META) {
+                if (key.equals(Series.META.key("stream_time_ms"))) {
+                    streamTime[0] = Math.max(streamTime[0], (long) value[0]);
+                }
+                sums.merge(key, value.clone(), KpiTotals::sum);
+            } else if (s == Series.LABEL) {
+                String[] l = Series.labels(key);
+                admitted.computeIfAbsent(l[0], d -> new TreeSet<>()).add(l[1]);
+            } else if (s != null) {
+                sums.merge(key, value.clone(), KpiTotals::sum);
+            }
+        });
+        Map<String, Set<String>> allowed = new HashMap<>();
+        admitted.forEach((dim, values) -> {
+            int cap = labelCaps.getOrDefault(dim, Integer.MAX_VALUE);
+            Set<String> keep = new HashSet<>();
+            for (String v : values) {
+                if (keep.size() >= cap) {
+                    break;
+                }
+                keep.add(v);
+            }
+            allowed.put(dim, keep);
+        });
+        List<DnfcEntry> dnfc = new ArrayList<>();
+        state.forEachDnfc((k, v) -> dnfc.add(v));
+        return new KpiTotals(sums, dnfc, streamTime[0], allowed);
+    }
+
+    private static double[] sum(double[] a, double[] b) {
+        double[] r = a.length >= b.length ? a : b;
+        double[] o = r == a ? b : a;
+        for (int i = 0; i < o.length; i++) {
+            r[i] += o[i];
+        }
+        return r;
+    }
+
+    /** The entries of one series group, label values already capped; entries that cap onto one label set are summed. */
+    public Map<List<String>, double[]> group(Series s) {
+        Map<List<String>, double[]> out = new HashMap<>();
+        List<String> names = s.labelNames();
+        series.forEach((key, value) -> {
+            if (Series.of(key) == s) {
+                String[] labels = Series.labels(key);
+                List<String> capped = new ArrayList<>(labels.length);
+                for (int i = 0; i < labels.length; i++) {
+                    capped.add(capLabel(names.get(i), labels[i]));
+                }
+                out.merge(capped, value.clone(), KpiTotals::sum);
+            }
+        });
+        return out;
+    }
+
+    String capLabel(String dimension, String value) {
+        Set<String> allowed = allowedLabels.get(dimension);
+        return allowed == null || allowed.contains(value) ? value : OTHER;
+    }
+
+    public List<DnfcEntry> dnfc() {
+        return Collections.unmodifiableList(dnfc);
+    }
+
+    /** Stream time: the largest occurred_at processed by this instance's tasks; null before the first event. */
+    public Instant streamTime() {
+        return streamTimeMs == Long.MIN_VALUE ? null : Instant.ofEpochMilli(streamTimeMs);
+    }
+
+    public double meta(String name) {
+        double[] v = series.get(META_PREFIX + name);
+        return v == null ? 0 : v[0];
+    }
+
+    /** ROI month totals summed over tasks. */
+    public SortedMap<YearMonth, RoiMonthTotals> roiMonths() {
+        SortedMap<YearMonth, RoiMonthTotals> months = new TreeMap<>();
+        group(Series.ROI_MONTH).forEach((labels, v) -> months.put(YearMonth.parse(labels.get(0)), RoiMonthTotals.of(v)));
+        return months;
+    }
+}

@@ -1,0 +1,126 @@
+package org.codingkpi.serde;
+
+import org.apache.avro.AvroTypeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.codingkpi.events.EventType;
+import org.codingkpi.events.RejectReason;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Avro in the Confluent wire format: magic byte 0, the 4-byte big-endian schema id, then the Avro
+ * binary body. Decoding resolves the writer schema (from the registry, by id) against the reader
+ * schema of the generated class, so producers may evolve their schemas compatibly. Readers and
+ * writers are cached per schema id; instances are thread-safe.
+ *
+ * <p>Subjects follow the TopicRecordNameStrategy ({@code <topic>-<record full name>}), since the
+ * encounters and claims topics each carry two record types.
+ */
+public final class EventCodec {
+    public static final byte MAGIC_BYTE = 0;
+
+    private final SchemaRegistry registry;
+    private final Map<Integer, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> writerIds = new ConcurrentHashMap<>();
+    private final Map<Schema, SpecificDatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
+    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+    private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
+
+    public EventCodec(SchemaRegistry registry) {
+        this.registry = registry;
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    /** Encodes an event for a topic, registering its schema under {@code topic-fullname} once. */
+    public byte[] encode(String topic, SpecificRecord event) {
+        Schema schema = event.getSchema();
+        String subject = topic + "-" + schema.getFullName();
+        int id = writerIds.computeIfAbsent(subject, s -> registry.register(s, schema));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
+        encoders.set(encoder);
+        try {
+            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(event, encoder);
+            encoder.flush();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot encode " + schema.getName(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a record.
+     *
+     * @throws InvalidEventException with reason undecodable (null, short, wrong magic byte, corrupt
+     *     body), unknown_schema (id not registered, or not one of the five event types),
+     *     missing_field or invalid_enum (schema resolution failures)
+     */
+    public SpecificRecord decode(byte[] bytes) {
+        if (bytes == null || bytes.length < 5) {
+            throw new InvalidEventException(RejectReason.UNDECODABLE, "record value is empty or shorter than the 5-byte wire-format header");
+        }
+        if (bytes[0] != MAGIC_BYTE) {
+            throw new InvalidEventException(RejectReason.UNDECODABLE, "wire-format magic byte is " + bytes[0] + ", expected 0");
+        }
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        SpecificDatumReader<SpecificRecord> reader = readers.get(id);
+        if (reader == null) {
+            reader = readerFor(id);
+            readers.put(id, reader);
+        }
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, decoders.get());
+        decoders.set(decoder);
+        try {
+            SpecificRecord record = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new InvalidEventException(RejectReason.UNDECODABLE, "trailing bytes after the Avro body");
+            }
+            return record;
+        } catch (InvalidEventException e) {
+            throw e;
+        } catch (AvroTypeException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("missing required field")) {
+                throw new InvalidEventException(RejectReason.MISSING_FIELD, msg);
+            }
+            if (msg.toLowerCase(java.util.Locale.ROOT).contains("enum") || msg.contains("symbol")) {
+                throw new InvalidEventException(RejectReason.INVALID_ENUM, msg);
+            }
+            throw new InvalidEventException(RejectReason.UNDECODABLE, msg);
+        } catch (RuntimeException | java.io.IOException e) {
+            throw new InvalidEventException(RejectReason.UNDECODABLE, "corrupt Avro body (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private SpecificDatumReader<SpecificRecord> readerFor(int id) {
+        Schema writer;
+        try {
+            writer = registry.byId(id);
+        } catch (SchemaRegistry.UnknownSchemaIdException e) {
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "schema id " + id + " is not registered");
+        }
+        EventType type = writer.getType() == Schema.Type.RECORD ? EventType.of(writer.getFullName()) : null;
+        if (type == null) {
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "schema id " + id + " is not one of the five event types");
+        }
+        return new SpecificDatumReader<>(writer, type.schema());
+    }
+}

@@ -1,0 +1,29 @@
+package org.codingkpi.serde;
+
+import org.apache.avro.Schema;
+
+/**
+ * The part of a Confluent-compatible schema registry the serdes need: register a schema under a
+ * subject (idempotent, returns the global id) and resolve an id to its schema. Implementations:
+ * {@link BundledSchemaRegistry} (in-process, the schemas shipped in the jar) and a REST client of
+ * the Confluent Schema Registry API (Confluent, Apicurio ccompat, Karapace, Redpanda).
+ */
+public interface SchemaRegistry {
+
+    /** Registers (or finds) the schema under the subject and returns its id. */
+    int register(String subject, Schema schema);
+
+    /**
+     * The schema registered under that id.
+     *
+     * @throws UnknownSchemaIdException when the registry has no schema with that id
+     */
+    Schema byId(int id);
+
+    /** Thrown when an id is not known to the registry. */
+    final class UnknownSchemaIdException extends RuntimeException {
+        public UnknownSchemaIdException(int id) {
+            super("schema id " + id + " is not registered");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.codingkpi.topology;
+
+/**
+ * Operational (not KPI) observation of processed events, e.g. the end-to-end latency histogram.
+ * Called on the stream thread; implementations must be cheap and thread-safe.
+ */
+@FunctionalInterface
+public interface EventObserver {
+    EventObserver NONE = (recordTimestampMs, wallClockMs) -> { };
+
+    void eventProcessed(long recordTimestampMs, long wallClockMs);
+}

@@ -1,0 +1,482 @@
+package org.codingkpi.topology;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.codingkpi.events.AiSuggestionReviewed;
+import org.codingkpi.events.ClaimDenied;
+import org.codingkpi.events.ClaimPaid;
+import org.codingkpi.events.CodeEntry;
+import org.codingkpi.events.CodingMode;
+import org.codingkpi.events.EncounterCoded;
+import org.codingkpi.events.EncounterDischarged;
+import org.codingkpi.events.EventType;
+import org.codingkpi.events.EventValidator;
+import org.codingkpi.kpi.DenialCategorizer;
+import org.codingkpi.kpi.Series;
+import org.codingkpi.roi.RoiMonthTotals;
+import org.codingkpi.serde.EventCodec;
+import org.codingkpi.topology.StateSerdes.Attribution;
+import org.codingkpi.topology.StateSerdes.ClaimState;
+import org.codingkpi.topology.StateSerdes.DnfcEntry;
+import org.codingkpi.topology.StateSerdes.PendingClaimEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The KPI state machine of one task: every encounter, AI-suggestion and (re-keyed) claim event of
+ * the encounters it owns passes here once. It decodes and validates the record (an invalid one is
+ * thrown to the dead-letter handler before it touches state), drops duplicates by event_id, and
+ * updates the KPI series, the ROI month totals, DNFC, attribution and claim state exactly as
+ * shared/spec/KPIS.md §1–§4 defines. All times are event times; "now" is stream time.
+ */
+final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
+    /** Header of the control record that `replay` sends at the end: publish waiting claims as unknown. */
+    static final String CONTROL_HEADER = "coding-kpi.control";
+    static final String CONTROL_FLUSH_PENDING = "flush-pending";
+    static final String META_STREAM_TIME = "stream_time_ms";
+    static final String META_ENCOUNTER_STREAM_TIME = "encounter_stream_time_ms";
+    static final String META_CONTROL_MARKERS = "control_markers";
+    private static final long DAY_MS = 86_400_000L;
+    private static final byte[] SEEN = {1};
+
+    private final EventCodec codec;
+    private final DenialCategorizer categorizer;
+    private final TopologySettings settings;
+    private final EventObserver observer;
+
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, double[]> kpi;
+    private WindowStore<String, byte[]> dedupe;
+    private WindowStore<String, Attribution> attributions;
+    private WindowStore<String, ClaimState> claims;
+    private KeyValueStore<String, List<PendingClaimEvent>> pending;
+    private KeyValueStore<String, DnfcEntry> dnfc;
+    private LabelCaps caps;
+
+    /** Working copy of the KPI store (this processor is its only writer). */
+    private final Map<String, double[]> series = new HashMap<>();
+    /** Claims waiting for attribution, by deadline (first pending occurred_at + max wait). */
+    private final PriorityQueue<PendingDeadline> deadlines = new PriorityQueue<>();
+    private final Map<Long, String> monthOfDay = new HashMap<>();
+    private long streamTime = Long.MIN_VALUE;
+    private long encounterStreamTime = Long.MIN_VALUE;
+    private long lastDnfcPurge = Long.MIN_VALUE;
+
+    private record PendingDeadline(long deadlineMs, String encounterId) implements Comparable<PendingDeadline> {
+        @Override
+        public int compareTo(PendingDeadline o) {
+            return Long.compare(deadlineMs, o.deadlineMs);
+        }
+    }
+
+    KpiProcessor(EventCodec codec, DenialCategorizer categorizer, TopologySettings settings, EventObserver observer) {
+        this.codec = codec;
+        this.categorizer = categorizer;
+        this.settings = settings;
+        this.observer = observer;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
+        dedupe = context.getStateStore(CodingKpiTopology.DEDUPE_STORE);
+        attributions = context.getStateStore(CodingKpiTopology.ATTRIBUTION_STORE);
+        claims = context.getStateStore(CodingKpiTopology.CLAIM_STORE);
+        pending = context.getStateStore(CodingKpiTopology.PENDING_STORE);
+        dnfc = context.getStateStore(CodingKpiTopology.DNFC_STORE);
+        try (KeyValueIterator<String, double[]> it = kpi.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, double[]> kv = it.next();
+                series.put(kv.key, kv.value);
+            }
+        }
+        streamTime = (long) meta(META_STREAM_TIME, Long.MIN_VALUE);
+        encounterStreamTime = (long) meta(META_ENCOUNTER_STREAM_TIME, Long.MIN_VALUE);
+        caps = new LabelCaps(kpi, settings.labelCaps(), series);
+        try (KeyValueIterator<String, List<PendingClaimEvent>> it = pending.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, List<PendingClaimEvent>> kv = it.next();
+                deadlines.add(new PendingDeadline(earliestDeadline(kv.value), kv.key));
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Header control = record.headers().lastHeader(CONTROL_HEADER);
+        if (control != null) {
+            if (CONTROL_FLUSH_PENDING.equals(new String(control.value(), StandardCharsets.UTF_8))) {
+                giveUpAllPending();
+            }
+            add(Series.META.key(META_CONTROL_MARKERS), 0, 1);
+            return;
+        }
+        SpecificRecord event = codec.decode(record.value());
+        EventValidator.validate(event, context.currentSystemTimeMs());
+        EventType type = EventType.of(event);
+        long occurredAt = occurredAt(event);
+        String dedupeKey = type.defaultTopic() + Series.SEP + eventId(event);
+        if (isDuplicate(dedupeKey)) {
+            add(Series.EVENTS.key(type.name()), 1, 1);
+            return;
+        }
+        if (occurredAt > streamTime) {
+            streamTime = occurredAt;
+            setMeta(META_STREAM_TIME, streamTime);
+        }
+        dedupe.put(dedupeKey, SEEN, streamTime);
+        add(Series.EVENTS.key(type.name()), 0, 1);
+        switch (type) {
+            case EncounterDischarged -> discharged((EncounterDischarged) event);
+            case EncounterCoded -> coded((EncounterCoded) event);
+            case AiSuggestionReviewed -> reviewed((AiSuggestionReviewed) event);
+            case ClaimDenied, ClaimPaid -> claimEvent(event, record.value());
+        }
+        if (type == EventType.EncounterDischarged || type == EventType.EncounterCoded) {
+            if (occurredAt > encounterStreamTime) {
+                encounterStreamTime = occurredAt;
+                setMeta(META_ENCOUNTER_STREAM_TIME, encounterStreamTime);
+                giveUpExpiredClaims();
+            }
+        }
+        purgeDnfcDaily();
+        observer.eventProcessed(record.timestamp(), context.currentSystemTimeMs());
+    }
+
+    // --- encounters ------------------------------------------------------------------------------
+
+    private void discharged(EncounterDischarged e) {
+        String facility = caps.cap("facility", e.getFacilityId());
+        String setting = e.getSetting().name();
+        add(Series.DISCHARGED.key(facility, setting, caps.cap("specialty", e.getSpecialty())), 0, 1);
+        if (latest(attributions, e.getEncounterId()) == null) {
+            dnfc.put(e.getEncounterId(), new DnfcEntry(e.getOccurredAt().toEpochMilli(), e.getExpectedChargeCents(), facility, setting));
+        }
+    }
+
+    private void coded(EncounterCoded e) {
+        String facility = caps.cap("facility", e.getFacilityId());
+        String specialty = caps.cap("specialty", e.getSpecialty());
+        String setting = e.getSetting().name();
+        String mode = e.getCodingMode().name();
+        boolean ai = e.getCodingMode() != CodingMode.MANUAL;
+        long occurredAt = e.getOccurredAt().toEpochMilli();
+        String codedKey = Series.CODED.key(facility, setting, specialty, mode);
+        double[] coded = get(codedKey, Series.CODED);
+        RoiMonthTotals roi = roiMonth(occurredAt);
+        if (e.getRevision() == 1) {
+            coded[0] += 1;
+            double turnaround = (occurredAt - e.getDischargedAt().toEpochMilli()) / 1000.0;
+            String tKey = Series.TURNAROUND.key(facility, setting, mode);
+            double[] t = get(tKey, Series.TURNAROUND);
+            Series.Buckets.observe(t, Series.Buckets.TURNAROUND, turnaround);
+            kpi.put(tKey, t);
+            Map<String, Integer> codes = new LinkedHashMap<>();
+            for (CodeEntry c : e.getCodes()) {
+                codes.merge(Series.FINAL_CODES.key(facility, specialty, c.getSystem().name(), c.getSource().name()), 1, Integer::sum);
+            }
+            codes.forEach((key, n) -> add(key, 0, n));
+            roi.addRevision1Coding(e.getSetting(), ai);
+            if (latest(attributions, e.getEncounterId()) == null) {
+                Attribution attribution = new Attribution(setting, mode);
+                attributions.put(e.getEncounterId(), attribution, streamTime);
+                dnfc.delete(e.getEncounterId());
+                resolvePending(e.getEncounterId(), attribution);
+            }
+        } else {
+            coded[1] += 1;
+        }
+        coded[2] += e.getCodingSeconds();
+        kpi.put(codedKey, coded);
+        roi.addCodingSeconds(e.getCodingSeconds(), ai);
+        saveRoi(occurredAt, roi);
+    }
+
+    private void reviewed(AiSuggestionReviewed e) {
+        String specialty = caps.cap("specialty", e.getSpecialty());
+        String decision = e.getDecision().name();
+        add(Series.AI_SUGGESTIONS.key(caps.cap("facility", e.getFacilityId()), specialty, e.getCodeSystem().name(),
+                caps.cap("model_version", e.getModelVersion()), decision), 0, 1);
+        String rKey = Series.AI_REVIEW.key(specialty, decision);
+        double[] r = get(rKey, Series.AI_REVIEW);
+        Series.Buckets.observe(r, Series.Buckets.AI_REVIEW, e.getReviewSeconds());
+        kpi.put(rKey, r);
+        add(Series.CODER_AI.key(caps.cap("coder", e.getCoderId()), decision), 0, 1);
+    }
+
+    // --- claims ----------------------------------------------------------------------------------
+
+    private void claimEvent(SpecificRecord event, byte[] value) {
+        String claimId = claimId(event);
+        ClaimState state = latest(claims, claimId);
+        if (state != null && state.attribution != null) {
+            applyClaimEvent(event, claimId, state);
+            return;
+        }
+        String encounterId = encounterId(event);
+        Attribution attribution = latest(attributions, encounterId);
+        if (attribution != null) {
+            ClaimState s = state == null ? new ClaimState() : state;
+            s.attribution = attribution;
+            applyClaimEvent(event, claimId, s);
+            return;
+        }
+        List<PendingClaimEvent> waiting = pending.get(encounterId);
+        List<PendingClaimEvent> list = waiting == null ? new ArrayList<>(2) : new ArrayList<>(waiting);
+        long occurredAt = occurredAt(event);
+        list.add(new PendingClaimEvent(claimId, occurredAt, value));
+        pending.put(encounterId, list);
+        if (waiting == null) {
+            deadlines.add(new PendingDeadline(occurredAt + settings.attributionMaxWaitMs(), encounterId));
+        }
+    }
+
+    private void resolvePending(String encounterId, Attribution attribution) {
+        List<PendingClaimEvent> waiting = pending.get(encounterId);
+        if (waiting == null) {
+            return;
+        }
+        pending.delete(encounterId);
+        replayPending(waiting, attribution);
+    }
+
+    /** Applies buffered claim events in their arrival order; a claim decided earlier keeps its attribution. */
+    private void replayPending(List<PendingClaimEvent> events, Attribution attribution) {
+        for (PendingClaimEvent p : events) {
+            ClaimState s = latest(claims, p.claimId());
+            if (s == null) {
+                s = new ClaimState();
+            }
+            if (s.attribution == null) {
+                s.attribution = attribution;
+            }
+            applyClaimEvent(codec.decode(p.value()), p.claimId(), s);
+        }
+    }
+
+    /** Claims whose encounter feed passed their occurred_at by attribution.max.wait are published as unknown. */
+    private void giveUpExpiredClaims() {
+        while (!deadlines.isEmpty() && deadlines.peek().deadlineMs() < encounterStreamTime) {
+            String encounterId = deadlines.poll().encounterId();
+            List<PendingClaimEvent> waiting = pending.get(encounterId);
+            if (waiting == null) {
+                continue;
+            }
+            Map<String, Long> firstOfClaim = new HashMap<>();
+            for (PendingClaimEvent p : waiting) {
+                firstOfClaim.putIfAbsent(p.claimId(), p.occurredAtMs());
+            }
+            List<PendingClaimEvent> expired = new ArrayList<>();
+            List<PendingClaimEvent> remaining = new ArrayList<>();
+            for (PendingClaimEvent p : waiting) {
+                boolean gaveUp = encounterStreamTime - firstOfClaim.get(p.claimId()) > settings.attributionMaxWaitMs();
+                (gaveUp ? expired : remaining).add(p);
+            }
+            if (remaining.isEmpty()) {
+                pending.delete(encounterId);
+            } else {
+                pending.put(encounterId, remaining);
+                deadlines.add(new PendingDeadline(earliestDeadline(remaining), encounterId));
+            }
+            replayPending(expired, Attribution.UNKNOWN);
+        }
+    }
+
+    private void giveUpAllPending() {
+        List<KeyValue<String, List<PendingClaimEvent>>> all = new ArrayList<>();
+        try (KeyValueIterator<String, List<PendingClaimEvent>> it = pending.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, List<PendingClaimEvent>> kv : all) {
+            pending.delete(kv.key);
+            replayPending(kv.value, Attribution.UNKNOWN);
+        }
+        deadlines.clear();
+    }
+
+    private long earliestDeadline(List<PendingClaimEvent> events) {
+        long min = Long.MAX_VALUE;
+        for (PendingClaimEvent p : events) {
+            min = Math.min(min, p.occurredAtMs());
+        }
+        return min + settings.attributionMaxWaitMs();
+    }
+
+    private void applyClaimEvent(SpecificRecord event, String claimId, ClaimState state) {
+        String setting = state.attribution.setting();
+        String mode = state.attribution.codingMode();
+        boolean ai = state.attribution.aiMode();
+        long occurredAt = occurredAt(event);
+        RoiMonthTotals roi = roiMonth(occurredAt);
+        if (event instanceof ClaimDenied d) {
+            String facility = caps.cap("facility", d.getFacilityId());
+            String payer = caps.cap("payer", d.getPayerId());
+            if (state.firstOutcome == ClaimState.NONE) {
+                String category = categorizer.categorize(d.getAdjustments(), d.getRemarkCodes());
+                double billed = d.getBilledCents() / 100.0;
+                String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
+                double[] c = get(cKey, Series.CLAIMS);
+                c[1] += 1;
+                c[2] += billed;
+                kpi.put(cKey, c);
+                String xKey = Series.DENIED.key(facility, payer, setting, mode, category);
+                double[] x = get(xKey, Series.DENIED);
+                x[0] += 1;
+                x[1] += billed;
+                kpi.put(xKey, x);
+                state.firstOutcome = ClaimState.DENIED;
+                state.denialFacility = facility;
+                state.denialPayer = payer;
+                state.denialCategory = category;
+                roi.addFirstAdjudication(ai, DenialCategorizer.CODING.equals(category));
+                saveRoi(occurredAt, roi);
+            }
+            // a repeated denial counts as nothing more (KPIS.md §1)
+        } else {
+            ClaimPaid p = (ClaimPaid) event;
+            String facility = caps.cap("facility", p.getFacilityId());
+            String payer = caps.cap("payer", p.getPayerId());
+            double paid = p.getPaidCents() / 100.0;
+            String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
+            double[] c = get(cKey, Series.CLAIMS);
+            c[3] += paid;
+            if (state.firstOutcome == ClaimState.NONE) {
+                c[0] += 1;
+                c[2] += p.getBilledCents() / 100.0;
+                state.firstOutcome = ClaimState.PAID;
+                roi.addFirstAdjudication(ai, false);
+            } else if (state.firstOutcome == ClaimState.DENIED && !state.overturned) {
+                state.overturned = true;
+                add(Series.OVERTURNED.key(state.denialFacility, state.denialPayer, state.denialCategory), 0, 1);
+            }
+            kpi.put(cKey, c);
+            double seconds = (occurredAt - p.getSubmittedAt().toEpochMilli()) / 1000.0;
+            String pKey = Series.PAYMENT.key(payer, mode);
+            double[] h = get(pKey, Series.PAYMENT);
+            Series.Buckets.observe(h, Series.Buckets.PAYMENT, seconds);
+            kpi.put(pKey, h);
+            roi.addPayment(paid, seconds / 86400.0, ai);
+            saveRoi(occurredAt, roi);
+        }
+        claims.put(claimId, state, streamTime);
+    }
+
+    // --- DNFC retention --------------------------------------------------------------------------
+
+    private void purgeDnfcDaily() {
+        if (streamTime - lastDnfcPurge < DAY_MS) {
+            return;
+        }
+        lastDnfcPurge = streamTime;
+        long oldest = streamTime - settings.dnfcRetentionMs();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, DnfcEntry> it = dnfc.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, DnfcEntry> kv = it.next();
+                if (kv.value.dischargedAtMs() < oldest) {
+                    expired.add(kv.key);
+                }
+            }
+        }
+        expired.forEach(dnfc::delete);
+    }
+
+    // --- state helpers ---------------------------------------------------------------------------
+
+    private boolean isDuplicate(String key) {
+        if (streamTime == Long.MIN_VALUE) {
+            return false;
+        }
+        try (WindowStoreIterator<byte[]> it = dedupe.fetch(key, streamTime - settings.dedupeRetentionMs(), streamTime)) {
+            return it.hasNext();
+        }
+    }
+
+    private <V> V latest(WindowStore<String, V> store, String key) {
+        if (streamTime == Long.MIN_VALUE) {
+            return null;
+        }
+        try (WindowStoreIterator<V> it = store.backwardFetch(key, Math.max(0, streamTime - settings.attributionRetentionMs()), streamTime)) {
+            return it.hasNext() ? it.next().value : null;
+        }
+    }
+
+    private double[] get(String key, Series s) {
+        return series.computeIfAbsent(key, k -> new double[s.slots()]);
+    }
+
+    private void add(String key, int slot, double delta) {
+        Series s = Series.of(key);
+        double[] v = get(key, s);
+        v[slot] += delta;
+        kpi.put(key, v);
+    }
+
+    private double meta(String name, double absent) {
+        double[] v = series.get(Series.META.key(name));
+        return v == null ? absent : v[0];
+    }
+
+    private void setMeta(String name, long value) {
+        String key = Series.META.key(name);
+        double[] v = get(key, Series.META);
+        v[0] = value;
+        kpi.put(key, v);
+    }
+
+    private RoiMonthTotals roiMonth(long occurredAtMs) {
+        return RoiMonthTotals.of(get(Series.ROI_MONTH.key(month(occurredAtMs)), Series.ROI_MONTH));
+    }
+
+    private void saveRoi(long occurredAtMs, RoiMonthTotals totals) {
+        kpi.put(Series.ROI_MONTH.key(month(occurredAtMs)), totals.values());
+    }
+
+    private String month(long epochMs) {
+        long day = Math.floorDiv(epochMs, DAY_MS);
+        String m = monthOfDay.get(day);
+        if (m == null) {
+            LocalDate d = LocalDate.ofEpochDay(day);
+            m = String.format("%04d-%02d", d.getYear(), d.getMonthValue());
+            if (monthOfDay.size() > 4096) {
+                monthOfDay.clear();
+            }
+            monthOfDay.put(day, m);
+        }
+        return m;
+    }
+
+    // --- event accessors -------------------------------------------------------------------------
+
+    static long occurredAt(SpecificRecord e) {
+        return ((java.time.Instant) e.get(1)).toEpochMilli();
+    }
+
+    static String eventId(SpecificRecord e) {
+        return (String) e.get(0);
+    }
+
+    static String encounterId(SpecificRecord e) {
+        return (String) e.get(3);
+    }
+
+    static String claimId(SpecificRecord e) {
+        return e instanceof ClaimDenied d ? d.getClaimId() : ((ClaimPaid) e).getClaimId();
+    }
+}

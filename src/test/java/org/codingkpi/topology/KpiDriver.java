@@ -1,0 +1,138 @@
+package org.codingkpi.topology;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.codingkpi.TestEvents;
+import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.events.EventType;
+import org.codingkpi.kpi.DenialCategorizer;
+import org.codingkpi.metrics.Exposition;
+import org.codingkpi.metrics.KpiCollector;
+import org.codingkpi.metrics.KpiState;
+import org.codingkpi.metrics.KpiTotals;
+import org.codingkpi.serde.BundledSchemaRegistry;
+import org.codingkpi.serde.EventCodec;
+import org.codingkpi.topology.StateSerdes.DnfcEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The topology under TopologyTestDriver, with the exporter on top: pipe events in, read metrics out. */
+public final class KpiDriver implements AutoCloseable {
+    public final PipelineConfig config;
+    public final EventCodec codec = new EventCodec(new BundledSchemaRegistry());
+    public final TopologyTestDriver driver;
+    private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+
+    public KpiDriver() {
+        this(Map.of());
+    }
+
+    public KpiDriver(Map<String, String> overrides) {
+        Map<String, String> o = new HashMap<>(overrides);
+        o.putIfAbsent(PipelineConfig.APPLICATION_ID, "kpi-test");
+        o.putIfAbsent(PipelineConfig.BOOTSTRAP_SERVERS, "unused:9092");
+        config = PipelineConfig.of(o);
+        driver = new TopologyTestDriver(
+                CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE),
+                config.streamsProperties(), TestEvents.T0.plusSeconds(86400L * 400));
+        for (String topic : List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic(), config.deadLetterTopic())) {
+            inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
+        }
+    }
+
+    public String topicOf(SpecificRecord e) {
+        return switch (EventType.of(e)) {
+            case EncounterDischarged, EncounterCoded -> config.encountersTopic();
+            case AiSuggestionReviewed -> config.aiTopic();
+            case ClaimDenied, ClaimPaid -> config.claimsTopic();
+        };
+    }
+
+    public KpiDriver pipe(SpecificRecord... events) {
+        for (SpecificRecord e : events) {
+            String topic = topicOf(e);
+            String key = e instanceof org.codingkpi.events.ClaimDenied d ? d.getClaimId()
+                    : e instanceof org.codingkpi.events.ClaimPaid p ? p.getClaimId() : (String) e.get(3);
+            Instant ts = (Instant) e.get(1);
+            inputs.get(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), codec.encode(topic, e), new RecordHeaders(), ts));
+        }
+        return this;
+    }
+
+    public KpiDriver pipeRaw(String topic, byte[] value) {
+        inputs.get(topic).pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(), TestEvents.T0));
+        return this;
+    }
+
+    /** The dead-letter records emitted so far; the driver feeds them back to the reject counter. */
+    public List<TestRecord<byte[], byte[]>> drainDeadLetters() {
+        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TestRecord<byte[], byte[]>> records = out.readRecordsToList();
+        return records;
+    }
+
+    public KpiTotals totals() {
+        Map<String, double[]> series = new HashMap<>();
+        for (String store : List.of(CodingKpiTopology.KPI_STORE, CodingKpiTopology.REJECTS_STORE)) {
+            KeyValueStore<String, double[]> s = driver.getKeyValueStore(store);
+            try (KeyValueIterator<String, double[]> it = s.all()) {
+                it.forEachRemaining(kv -> series.put(kv.key, kv.value));
+            }
+        }
+        Map<String, DnfcEntry> dnfc = new HashMap<>();
+        KeyValueStore<String, DnfcEntry> d = driver.getKeyValueStore(CodingKpiTopology.DNFC_STORE);
+        try (KeyValueIterator<String, DnfcEntry> it = d.all()) {
+            it.forEachRemaining((KeyValue<String, DnfcEntry> kv) -> dnfc.put(kv.key, kv.value));
+        }
+        return KpiTotals.read(KpiState.of(series, dnfc), TopologySettings.from(config).labelCaps());
+    }
+
+    public String scrapeText() {
+        return Exposition.text(new MetricSnapshots(KpiCollector.snapshots(totals())));
+    }
+
+    public Map<String, Double> scrape() {
+        return Exposition.samples(scrapeText());
+    }
+
+    /**
+     * Sum of the samples of a series name whose labels include all the given {@code label="value"}
+     * matchers, e.g. {@code value("coding_claims_denied_total", "category=\"coding\"")}.
+     */
+    public double value(String name, String... matchers) {
+        double sum = 0;
+        for (Map.Entry<String, Double> e : scrape().entrySet()) {
+            String k = e.getKey();
+            if (!(k.equals(name) || k.startsWith(name + "{"))) {
+                continue;
+            }
+            boolean all = true;
+            for (String m : matchers) {
+                all &= k.contains(m);
+            }
+            if (all) {
+                sum += e.getValue();
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
