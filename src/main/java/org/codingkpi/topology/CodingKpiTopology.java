@@ -33,7 +33,10 @@ import java.time.Duration;
  */
 public final class CodingKpiTopology {
     public static final String KPI_STORE = "kpi-store";
-    public static final String DEDUPE_STORE = "dedupe-store";
+    /** One dedupe store per input feed, so each topic's duplicates are remembered on its own stream time. */
+    public static String dedupeStore(String feed) {
+        return "dedupe-" + feed + "-store";
+    }
     public static final String ATTRIBUTION_STORE = "attribution-store";
     public static final String CLAIM_STORE = "claim-store";
     public static final String PENDING_STORE = "pending-claims-store";
@@ -56,10 +59,16 @@ public final class CodingKpiTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KPI_STORE), Serdes.String(), StateSerdes.doubles())
                 .withCachingEnabled().withLoggingEnabled(java.util.Map.of()));
-        builder.addStateStore(Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(DEDUPE_STORE, Duration.ofMillis(settings.dedupeRetentionMs()), Duration.ofMillis(1), false),
-                        Serdes.String(), bytes)
-                .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
+        java.util.Set<String> feeds = new java.util.TreeSet<>();
+        for (org.codingkpi.events.EventType t : org.codingkpi.events.EventType.values()) {
+            feeds.add(t.defaultTopic());
+        }
+        for (String feed : feeds) {
+            builder.addStateStore(Stores.windowStoreBuilder(
+                            Stores.persistentWindowStore(dedupeStore(feed), Duration.ofMillis(settings.dedupeRetentionMs()), Duration.ofMillis(1), false),
+                            Serdes.String(), bytes)
+                    .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
+        }
         builder.addStateStore(Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(ATTRIBUTION_STORE, Duration.ofMillis(settings.attributionRetentionMs()), Duration.ofMillis(1), false),
                         Serdes.String(), StateSerdes.attribution())
@@ -86,7 +95,8 @@ public final class CodingKpiTopology {
                 .merge(suggestions, Named.as("merge-encounters-ai"))
                 .merge(claimsByEncounter, Named.as("merge-claims"))
                 .process(() -> new KpiProcessor(codec, categorizer, settings, observer), Named.as("kpi-processor"),
-                        KPI_STORE, DEDUPE_STORE, ATTRIBUTION_STORE, CLAIM_STORE, PENDING_STORE, DNFC_STORE);
+                        java.util.stream.Stream.concat(java.util.stream.Stream.of(KPI_STORE, ATTRIBUTION_STORE, CLAIM_STORE, PENDING_STORE, DNFC_STORE),
+                                feeds.stream().map(CodingKpiTopology::dedupeStore)).toArray(String[]::new));
 
         builder.stream(config.deadLetterTopic(), Consumed.with(bytes, bytes).withName("dead-letter-source"))
                 .process(RejectCounter::new, Named.as("dead-letter-counter"), REJECTS_STORE);

@@ -51,6 +51,7 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
     static final String META_STREAM_TIME = "stream_time_ms";
     static final String META_ENCOUNTER_STREAM_TIME = "encounter_stream_time_ms";
     static final String META_CONTROL_MARKERS = "control_markers";
+    static final String META_FEED_TIME_PREFIX = "feed_time_ms:";
     private static final long DAY_MS = 86_400_000L;
     private static final byte[] SEEN = {1};
 
@@ -61,7 +62,9 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
 
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, double[]> kpi;
-    private WindowStore<String, byte[]> dedupe;
+    private final Map<String, WindowStore<String, byte[]>> dedupe = new HashMap<>();
+    /** Stream time per input feed (encounters, ai-suggestions, claims): the dedupe clock of each topic. */
+    private final Map<String, long[]> feedTime = new HashMap<>();
     private WindowStore<String, Attribution> attributions;
     private WindowStore<String, ClaimState> claims;
     private KeyValueStore<String, List<PendingClaimEvent>> pending;
@@ -95,7 +98,10 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
-        dedupe = context.getStateStore(CodingKpiTopology.DEDUPE_STORE);
+        for (EventType t : EventType.values()) {
+            String feed = t.defaultTopic();
+            dedupe.computeIfAbsent(feed, f -> context.getStateStore(CodingKpiTopology.dedupeStore(f)));
+        }
         attributions = context.getStateStore(CodingKpiTopology.ATTRIBUTION_STORE);
         claims = context.getStateStore(CodingKpiTopology.CLAIM_STORE);
         pending = context.getStateStore(CodingKpiTopology.PENDING_STORE);
@@ -108,6 +114,9 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
         }
         streamTime = (long) meta(META_STREAM_TIME, Long.MIN_VALUE);
         encounterStreamTime = (long) meta(META_ENCOUNTER_STREAM_TIME, Long.MIN_VALUE);
+        for (String feed : dedupe.keySet()) {
+            feedTime.put(feed, new long[] {(long) meta(META_FEED_TIME_PREFIX + feed, Long.MIN_VALUE)});
+        }
         caps = new LabelCaps(kpi, settings.labelCaps(), series);
         try (KeyValueIterator<String, List<PendingClaimEvent>> it = pending.all()) {
             while (it.hasNext()) {
@@ -131,8 +140,11 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
         EventValidator.validate(event, context.currentSystemTimeMs());
         EventType type = EventType.of(event);
         long occurredAt = occurredAt(event);
-        String dedupeKey = type.defaultTopic() + Series.SEP + eventId(event);
-        if (isDuplicate(dedupeKey)) {
+        String feed = type.defaultTopic();
+        WindowStore<String, byte[]> seen = dedupe.get(feed);
+        long[] feedClock = feedTime.get(feed);
+        String eventId = eventId(event);
+        if (isDuplicate(seen, eventId, feedClock[0])) {
             add(Series.EVENTS.key(type.name()), 1, 1);
             return;
         }
@@ -140,11 +152,15 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
             streamTime = occurredAt;
             setMeta(META_STREAM_TIME, streamTime);
         }
-        dedupe.put(dedupeKey, SEEN, streamTime);
+        if (occurredAt > feedClock[0]) {
+            feedClock[0] = occurredAt;
+            setMeta(META_FEED_TIME_PREFIX + feed, occurredAt);
+        }
+        seen.put(eventId, SEEN, feedClock[0]);
         add(Series.EVENTS.key(type.name()), 0, 1);
         switch (type) {
             case EncounterDischarged -> discharged((EncounterDischarged) event);
-            case EncounterCoded -> coded((EncounterCoded) event);
+            case EncounterCoded -> coded((EncounterCoded) event, encounterStreamTime);
             case AiSuggestionReviewed -> reviewed((AiSuggestionReviewed) event);
             case ClaimDenied, ClaimPaid -> claimEvent(event, record.value());
         }
@@ -170,7 +186,7 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
         }
     }
 
-    private void coded(EncounterCoded e) {
+    private void coded(EncounterCoded e, long feedTimeBefore) {
         String facility = caps.cap("facility", e.getFacilityId());
         String specialty = caps.cap("specialty", e.getSpecialty());
         String setting = e.getSetting().name();
@@ -194,7 +210,7 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
             codes.forEach((key, n) -> add(key, 0, n));
             roi.addRevision1Coding(e.getSetting(), ai);
             if (latest(attributions, e.getEncounterId()) == null) {
-                Attribution attribution = new Attribution(setting, mode);
+                Attribution attribution = new Attribution(setting, mode, feedTimeBefore);
                 attributions.put(e.getEncounterId(), attribution, streamTime);
                 dnfc.delete(e.getEncounterId());
                 resolvePending(e.getEncounterId(), attribution);
@@ -230,16 +246,25 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
             return;
         }
         String encounterId = encounterId(event);
-        Attribution attribution = latest(attributions, encounterId);
-        if (attribution != null) {
-            ClaimState s = state == null ? new ClaimState() : state;
-            s.attribution = attribution;
-            applyClaimEvent(event, claimId, s);
-            return;
-        }
-        List<PendingClaimEvent> waiting = pending.get(encounterId);
-        List<PendingClaimEvent> list = waiting == null ? new ArrayList<>(2) : new ArrayList<>(waiting);
         long occurredAt = occurredAt(event);
+        long deadline = occurredAt + settings.attributionMaxWaitMs();
+        List<PendingClaimEvent> waiting = pending.get(encounterId);
+        boolean claimWaiting = waiting != null && waiting.stream().anyMatch(p -> p.claimId().equals(claimId));
+        if (!claimWaiting) {
+            // decide now if the encounter feed already settles it: the coding came before the wait ran out,
+            // or the wait ran out with no coding; the same answer whichever topic was drained first
+            Attribution attribution = latest(attributions, encounterId);
+            Attribution decided = attribution != null
+                    ? (attribution.feedTimeBeforeMs() > deadline ? Attribution.UNKNOWN : attribution)
+                    : (encounterStreamTime > deadline ? Attribution.UNKNOWN : null);
+            if (decided != null) {
+                ClaimState s = state == null ? new ClaimState() : state;
+                s.attribution = decided;
+                applyClaimEvent(event, claimId, s);
+                return;
+            }
+        }
+        List<PendingClaimEvent> list = waiting == null ? new ArrayList<>(2) : new ArrayList<>(waiting);
         list.add(new PendingClaimEvent(claimId, occurredAt, value));
         pending.put(encounterId, list);
         if (waiting == null) {
@@ -399,11 +424,11 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
 
     // --- state helpers ---------------------------------------------------------------------------
 
-    private boolean isDuplicate(String key) {
-        if (streamTime == Long.MIN_VALUE) {
+    private boolean isDuplicate(WindowStore<String, byte[]> store, String eventId, long feedClock) {
+        if (feedClock == Long.MIN_VALUE) {
             return false;
         }
-        try (WindowStoreIterator<byte[]> it = dedupe.fetch(key, streamTime - settings.dedupeRetentionMs(), streamTime)) {
+        try (WindowStoreIterator<byte[]> it = store.fetch(eventId, Math.max(0, feedClock - settings.dedupeRetentionMs()), feedClock)) {
             return it.hasNext();
         }
     }

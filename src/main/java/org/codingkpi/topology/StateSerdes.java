@@ -54,9 +54,14 @@ public final class StateSerdes {
     }
 
     // ---------------------------------------------------------------------------------------------
-    /** An encounter's attribution: setting and coding mode of its first revision-1 coding. */
-    public record Attribution(String setting, String codingMode) {
-        public static final Attribution UNKNOWN = new Attribution("unknown", "unknown");
+    /**
+     * An encounter's attribution: setting and coding mode of its first revision-1 coding, and the
+     * encounter feed's stream time just before that coding ({@code feedTimeBeforeMs}): a claim whose
+     * wait would have run out before it ({@code feedTimeBeforeMs > claim occurred_at + max wait}) is
+     * unknown, whichever topic Kafka Streams drained first.
+     */
+    public record Attribution(String setting, String codingMode, long feedTimeBeforeMs) {
+        public static final Attribution UNKNOWN = new Attribution("unknown", "unknown", Long.MIN_VALUE);
 
         public boolean aiMode() {
             return "AI_ASSISTED".equals(codingMode) || "AUTONOMOUS".equals(codingMode);
@@ -68,8 +73,9 @@ public final class StateSerdes {
                 (topic, a) -> a == null ? null : write(out -> {
                     out.writeUTF(a.setting());
                     out.writeUTF(a.codingMode());
+                    out.writeLong(a.feedTimeBeforeMs());
                 }),
-                (topic, bytes) -> bytes == null ? null : read(bytes, in -> new Attribution(in.readUTF(), in.readUTF())));
+                (topic, bytes) -> bytes == null ? null : read(bytes, in -> new Attribution(in.readUTF(), in.readUTF(), in.readLong())));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -107,7 +113,7 @@ public final class StateSerdes {
                 (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
                     ClaimState c = new ClaimState();
                     if (in.readBoolean()) {
-                        c.attribution = new Attribution(in.readUTF(), in.readUTF());
+                        c.attribution = new Attribution(in.readUTF(), in.readUTF(), Long.MIN_VALUE);
                     }
                     c.firstOutcome = in.readByte();
                     c.overturned = in.readBoolean();

@@ -1,0 +1,210 @@
+package org.codingkpi.app;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.kpi.DenialCategorizer;
+import org.codingkpi.metrics.KpiCollector;
+import org.codingkpi.metrics.KpiTotals;
+import org.codingkpi.metrics.MetricsServer;
+import org.codingkpi.metrics.StreamsKpiState;
+import org.codingkpi.serde.EventCodec;
+import org.codingkpi.topology.CodingKpiTopology;
+import org.codingkpi.topology.EventObserver;
+import org.codingkpi.topology.TopologySettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The running pipeline: Kafka Streams with the KPI topology, the state-backed exporter, Kafka
+ * Streams' and the JVM's own metrics, and the HTTP endpoints. Lifecycle in the manner of
+ * streams-bootstrap: an uncaught exception shuts the client down, and {@link #awaitTermination()}
+ * returns when Streams reaches ERROR or NOT_RUNNING, whoever stopped it.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final PipelineConfig config;
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final KpiCollector collector;
+    private final MetricsServer server;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+
+    private Pipeline(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
+        this.config = config;
+        int partitions = prepareTopics(config);
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Timer latency = Timer.builder("coding.pipeline.event.latency")
+                .description("Wall clock at processing minus the record's Kafka timestamp (end-to-end latency for live feeds).")
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30))
+                .register(registry);
+        EventObserver observer = (ts, now) -> latency.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
+        DenialCategorizer categorizer = config.denialCategoriesFile() == null
+                ? DenialCategorizer.defaults() : DenialCategorizer.load(config.denialCategoriesFile());
+        Topology topology = CodingKpiTopology.buildTopology(config, codec, categorizer, partitions, observer);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, ownerOnlyStateDir(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
+        streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; shutting the pipeline down", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((newState, oldState) -> {
+            state = newState;
+            LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        Map<String, Integer> caps = TopologySettings.from(config).labelCaps();
+        collector = new KpiCollector(() -> KpiTotals.read(new StreamsKpiState(streams), caps), extensions);
+        registry.getPrometheusRegistry().register(collector);
+        Gauge.builder("coding.pipeline.ready", () -> state == KafkaStreams.State.RUNNING ? 1 : 0)
+                .description("1 when Kafka Streams is RUNNING").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        server = new MetricsServer(config.metricsBindAddress(), config.metricsPort(), registry, this::isRunning);
+    }
+
+    /** Builds and starts the pipeline; the input topics must exist. */
+    public static Pipeline start(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
+        Pipeline p = new Pipeline(config, codec, extensions);
+        p.streams.start();
+        LOG.info("Pipeline started: application.id={}, metrics on port {}", config.get(PipelineConfig.APPLICATION_ID), p.server.port());
+        return p;
+    }
+
+    /**
+     * Checks that the input topics exist with the same partition count (claims are repartitioned to
+     * it, so a claim meets its encounter's task) and creates the dead-letter and audit topics if absent.
+     */
+    static int prepareTopics(PipelineConfig config) {
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            Map<String, TopicDescription> inputs = admin.describeTopics(List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic()))
+                    .allTopicNames().get(60, TimeUnit.SECONDS);
+            int partitions = inputs.get(config.encountersTopic()).partitions().size();
+            int ai = inputs.get(config.aiTopic()).partitions().size();
+            if (ai != partitions) {
+                throw new IllegalStateException("topic " + config.aiTopic() + " has " + ai + " partitions and " + config.encountersTopic()
+                        + " has " + partitions + ": they must be co-partitioned (same count, keyed by encounter_id)");
+            }
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> create = new ArrayList<>();
+            for (String t : List.of(config.deadLetterTopic(), config.auditTopic())) {
+                if (!existing.contains(t)) {
+                    create.add(new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty()));
+                }
+            }
+            if (!create.isEmpty()) {
+                admin.createTopics(create).all().get(60, TimeUnit.SECONDS);
+            }
+            return partitions;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot prepare topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the Kafka cluster at " + config.get(PipelineConfig.BOOTSTRAP_SERVERS) + " did not answer in 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The state directory holds identifiers at rest: created owner-only (rwx------). */
+    static String ownerOnlyStateDir(String configured) {
+        Path dir = Path.of(configured != null ? configured : System.getProperty("java.io.tmpdir") + "/coding-kpi-state");
+        try {
+            Files.createDirectories(dir);
+            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory " + dir, e);
+        }
+        return dir.toString();
+    }
+
+    public boolean isRunning() {
+        return state == KafkaStreams.State.RUNNING;
+    }
+
+    public KafkaStreams.State state() {
+        return state;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int metricsPort() {
+        return server.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    /** One read of this instance's KPI state. */
+    public KpiTotals totals() {
+        return KpiTotals.read(new StreamsKpiState(streams), TopologySettings.from(config).labelCaps());
+    }
+
+    /** Blocks until Kafka Streams stops (ERROR or NOT_RUNNING). */
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean failed() {
+        return state == KafkaStreams.State.ERROR;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(60));
+        streamsMetrics.close();
+        server.close();
+        registry.close();
+    }
+}

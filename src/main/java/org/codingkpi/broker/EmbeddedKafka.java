@@ -1,0 +1,221 @@
+package org.codingkpi.broker;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined broker and controller) in this JVM, on
+ * free loopback ports, for {@code demo}, {@code replay} and the integration tests. Replication
+ * factors and min ISR of the internal topics (offsets, transaction state, share coordinator) are 1,
+ * which exactly-once transactions need on a single broker. A restart keeps the log directory and
+ * the ports, so it is the same cluster.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private final Path logDir;
+    private final boolean deleteOnClose;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final String clusterId = Uuid.randomUuid().toString();
+    private KafkaRaftServer server;
+
+    private EmbeddedKafka(Path logDir, boolean deleteOnClose) {
+        this.logDir = logDir;
+        this.deleteOnClose = deleteOnClose;
+        this.brokerPort = freePort();
+        this.controllerPort = freePort();
+    }
+
+    /** Starts a broker with its log in a new temporary directory, deleted on close. */
+    public static EmbeddedKafka start() {
+        try {
+            return start(Files.createTempDirectory("coding-kpi-kafka-"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a broker with its log in {@code logDir} (created if needed). */
+    public static EmbeddedKafka start(Path logDir, boolean deleteOnClose) {
+        EmbeddedKafka kafka = new EmbeddedKafka(logDir, deleteOnClose);
+        kafka.format();
+        kafka.startServer();
+        kafka.awaitReady(Duration.ofSeconds(60));
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    private Properties brokerProperties() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("default.replication.factor", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "4");
+        p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        p.put("log.cleaner.threads", "1");
+        return p;
+    }
+
+    private void format() {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        try {
+            Files.createDirectories(logDir);
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(1)
+                    .setClusterId(clusterId)
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format the embedded broker's log directory " + logDir, e);
+        }
+    }
+
+    private void startServer() {
+        server = new KafkaRaftServer(new KafkaConfig(brokerProperties(), false), Time.SYSTEM);
+        server.startup();
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get();
+                return;
+            } catch (Exception e) {
+                last = new IllegalStateException("embedded broker not ready: " + e.getMessage(), e);
+                pause();
+            }
+        }
+        throw last != null ? last : new IllegalStateException("embedded broker not ready in " + timeout);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the embedded broker", e);
+        }
+    }
+
+    /** An admin client on this broker; close it. */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    }
+
+    /** Creates the topics (idempotent). */
+    public void createTopics(Collection<String> names, int partitions) {
+        try (Admin admin = admin()) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String n : names) {
+                topics.add(new NewTopic(n, partitions, (short) 1));
+            }
+            try {
+                admin.createTopics(topics).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topics " + names, e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the broker and starts it again on the same log directory and ports. */
+    public void restart() {
+        stopServer();
+        startServer();
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    private void stopServer() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stopServer();
+        if (deleteOnClose) {
+            deleteRecursively(logDir);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp directory
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
