@@ -48,4 +48,20 @@ public enum EventType {
         }
         return null;
     }
+
+    /** The record key of an event on its topic: claim_id for claim events, encounter_id otherwise. */
+    public static String key(SpecificRecord event) {
+        if (event instanceof org.codingkpi.events.ClaimDenied d) {
+            return d.getClaimId();
+        }
+        if (event instanceof org.codingkpi.events.ClaimPaid p) {
+            return p.getClaimId();
+        }
+        return (String) event.get(3); // encounter_id, the fourth common field of every schema
+    }
+
+    /** occurred_at in epoch milliseconds (the second common field of every schema). */
+    public static long occurredAtMs(SpecificRecord event) {
+        return ((java.time.Instant) event.get(1)).toEpochMilli();
+    }
 }
