@@ -1,0 +1,492 @@
+package org.codingkpi.events;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * The JSON-lines codec of shared/spec/EVENTS.md "JSON lines": one event per line, {@code "type"}
+ * naming one of the five event types, snake_case fields, unions as plain values, money as
+ * integer cents, times as ISO-8601 strings with a zone.
+ *
+ * <p>The conversion is driven by the Avro schema of each type, compiled once into a tree of
+ * readers, so a line is parsed into a JSON tree and that tree is walked exactly once. Only the
+ * decoding checks live here (syntax, schema, presence, JSON types, enum symbols); semantic checks
+ * (negative money, revision, time order, confidence, future events) are done on the record by the
+ * validator.
+ *
+ * <p>Rejection messages name the field, never its value: a value may be an identifier (protected
+ * health information), and messages end up in logs and dead-letter headers.
+ *
+ * <p>Thread-safe: all state is immutable after class initialisation.
+ */
+public final class JsonEvents {
+
+    /** One parsed line: either an event, or the reason it was rejected. */
+    public record Parsed(SpecificRecord event, EventType type, RejectReason reason, String message) {
+
+        static Parsed accepted(EventType type, SpecificRecord event) {
+            return new Parsed(event, type, null, null);
+        }
+
+        static Parsed rejected(RejectReason reason, EventType type, String message) {
+            return new Parsed(null, type, reason, message);
+        }
+
+        /** True when the line decoded into an event. */
+        public boolean ok() {
+            return event != null;
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    /** Avro full name of each generated record class -> its constructor (avoids Avro's reflective class lookup). */
+    private static final Map<String, Supplier<SpecificRecordBase>> RECORD_FACTORIES = Map.of(
+            EncounterDischarged.getClassSchema().getFullName(), EncounterDischarged::new,
+            EncounterCoded.getClassSchema().getFullName(), EncounterCoded::new,
+            AiSuggestionReviewed.getClassSchema().getFullName(), AiSuggestionReviewed::new,
+            ClaimDenied.getClassSchema().getFullName(), ClaimDenied::new,
+            ClaimPaid.getClassSchema().getFullName(), ClaimPaid::new,
+            CodeEntry.getClassSchema().getFullName(), CodeEntry::new,
+            Adjustment.getClassSchema().getFullName(), Adjustment::new);
+
+    private static final Map<String, Enum<?>[]> ENUM_CONSTANTS = Map.of(
+            Setting.getClassSchema().getFullName(), Setting.values(),
+            CodingMode.getClassSchema().getFullName(), CodingMode.values(),
+            CodeSystem.getClassSchema().getFullName(), CodeSystem.values(),
+            CodeSource.getClassSchema().getFullName(), CodeSource.values(),
+            Decision.getClassSchema().getFullName(), Decision.values(),
+            AdjustmentGroup.getClassSchema().getFullName(), AdjustmentGroup.values());
+
+    /** Type name (simple and full Avro name) -> compiled reader. */
+    private static final Map<String, TypeReader> READERS = new HashMap<>();
+
+    static {
+        for (EventType t : EventType.values()) {
+            TypeReader r = new TypeReader(t, compileRecord(t.schema()));
+            READERS.put(t.name(), r);
+            READERS.put(t.schema().getFullName(), r);
+        }
+    }
+
+    private JsonEvents() {
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // parse
+
+    /** Decodes one JSON line into an event, or says why it cannot (without quoting any value). */
+    public static Parsed parse(String line) {
+        if (line == null) {
+            return Parsed.rejected(RejectReason.UNDECODABLE, null, "empty line");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at column " + at.getColumnNr();
+            return Parsed.rejected(RejectReason.UNDECODABLE, null, "not valid JSON" + where);
+        }
+        if (root == null || !root.isObject()) {
+            return Parsed.rejected(RejectReason.UNDECODABLE, null, "not a JSON object");
+        }
+        JsonNode typeNode = root.get("type");
+        if (typeNode == null || typeNode.isNull()) {
+            return Parsed.rejected(RejectReason.UNKNOWN_SCHEMA, null, "missing field 'type'");
+        }
+        if (!typeNode.isTextual()) {
+            return Parsed.rejected(RejectReason.UNKNOWN_SCHEMA, null, "field 'type' is not a string");
+        }
+        TypeReader reader = READERS.get(typeNode.textValue());
+        if (reader == null) {
+            return Parsed.rejected(RejectReason.UNKNOWN_SCHEMA, null, "unknown event type");
+        }
+        try {
+            return Parsed.accepted(reader.type, (SpecificRecord) reader.reader.read(root));
+        } catch (Reject r) {
+            return Parsed.rejected(r.reason, reader.type, reader.type.name() + ": " + r.describe());
+        }
+    }
+
+    private record TypeReader(EventType type, ValueReader reader) {
+    }
+
+    /** A decoding failure; carries the field path, built while unwinding. Cheap: no stack trace. */
+    private static final class Reject extends RuntimeException {
+        final RejectReason reason;
+        final String problem;
+        String path = "";
+
+        Reject(RejectReason reason, String problem) {
+            super(null, null, false, false);
+            this.reason = reason;
+            this.problem = problem;
+        }
+
+        Reject under(String segment) {
+            path = path.isEmpty() ? segment : (path.startsWith("[") ? segment + path : segment + "." + path);
+            return this;
+        }
+
+        String describe() {
+            return path.isEmpty() ? problem : "field '" + path + "' " + problem;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ValueReader {
+        /** Reads a non-null JSON value. */
+        Object read(JsonNode node);
+    }
+
+    private static Reject wrongType(String expected, JsonNode node) {
+        return new Reject(RejectReason.UNDECODABLE,
+                "expected " + expected + ", got " + node.getNodeType().name().toLowerCase());
+    }
+
+    private static ValueReader compile(Schema s) {
+        switch (s.getType()) {
+            case RECORD:
+                return compileRecord(s);
+            case ENUM:
+                return compileEnum(s);
+            case ARRAY: {
+                ValueReader item = compile(s.getElementType());
+                return node -> {
+                    if (!node.isArray()) {
+                        throw wrongType("an array", node);
+                    }
+                    List<Object> out = new ArrayList<>(node.size());
+                    for (int i = 0; i < node.size(); i++) {
+                        JsonNode v = node.get(i);
+                        if (v.isNull()) {
+                            throw new Reject(RejectReason.MISSING_FIELD, "is null").under("[" + i + "]");
+                        }
+                        try {
+                            out.add(item.read(v));
+                        } catch (Reject r) {
+                            throw r.under("[" + i + "]");
+                        }
+                    }
+                    return out;
+                };
+            }
+            case UNION: {
+                List<Schema> branches = new ArrayList<>();
+                for (Schema b : s.getTypes()) {
+                    if (b.getType() != Schema.Type.NULL) {
+                        branches.add(b);
+                    }
+                }
+                if (branches.size() != 1) {
+                    throw new IllegalStateException("only unions of null and one type are supported: " + s);
+                }
+                return compile(branches.get(0));
+            }
+            case STRING:
+                return node -> {
+                    if (!node.isTextual()) {
+                        throw wrongType("a string", node);
+                    }
+                    return node.textValue();
+                };
+            case INT:
+                return node -> {
+                    if (!node.isIntegralNumber()) {
+                        throw wrongType("an integer", node);
+                    }
+                    if (!node.canConvertToInt()) {
+                        throw new Reject(RejectReason.UNDECODABLE, "is out of the int range");
+                    }
+                    return node.intValue();
+                };
+            case LONG:
+                if (s.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+                    return JsonEvents::readTimestamp;
+                }
+                return node -> {
+                    if (!node.isIntegralNumber()) {
+                        throw wrongType("an integer", node);
+                    }
+                    if (!node.canConvertToLong()) {
+                        throw new Reject(RejectReason.UNDECODABLE, "is out of the long range");
+                    }
+                    return node.longValue();
+                };
+            case DOUBLE:
+                return node -> {
+                    if (!node.isNumber()) {
+                        throw wrongType("a number", node);
+                    }
+                    return node.doubleValue();
+                };
+            case FLOAT:
+                return node -> {
+                    if (!node.isNumber()) {
+                        throw wrongType("a number", node);
+                    }
+                    return node.floatValue();
+                };
+            case BOOLEAN:
+                return node -> {
+                    if (!node.isBoolean()) {
+                        throw wrongType("a boolean", node);
+                    }
+                    return node.booleanValue();
+                };
+            default:
+                throw new IllegalStateException("unsupported schema type " + s.getType());
+        }
+    }
+
+    private static Instant readTimestamp(JsonNode node) {
+        if (!node.isTextual()) {
+            throw wrongType("an ISO-8601 timestamp string", node);
+        }
+        String text = node.textValue();
+        Instant instant;
+        try {
+            instant = Instant.parse(text); // accepts Z and +hh:mm offsets
+        } catch (DateTimeException e) {
+            try {
+                instant = OffsetDateTime.parse(text).toInstant(); // e.g. without seconds
+            } catch (DateTimeException e2) {
+                try {
+                    instant = ZonedDateTime.parse(text).toInstant(); // e.g. with a [region] id
+                } catch (DateTimeException e3) {
+                    throw new Reject(RejectReason.UNDECODABLE, "is not an ISO-8601 timestamp with a zone");
+                }
+            }
+        }
+        // timestamp-millis: what Avro would keep
+        return instant.getNano() % 1_000_000 == 0 ? instant : instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static ValueReader compileEnum(Schema s) {
+        Enum<?>[] constants = ENUM_CONSTANTS.get(s.getFullName());
+        if (constants == null) {
+            throw new IllegalStateException("no enum class registered for " + s.getFullName());
+        }
+        Map<String, Enum<?>> bySymbol = new HashMap<>();
+        for (Enum<?> c : constants) {
+            bySymbol.put(c.name(), c);
+        }
+        String enumName = s.getName();
+        return node -> {
+            if (!node.isTextual()) {
+                throw wrongType("a string", node);
+            }
+            Enum<?> value = bySymbol.get(node.textValue());
+            if (value == null) {
+                throw new Reject(RejectReason.INVALID_ENUM, "is not a symbol of " + enumName);
+            }
+            return value;
+        };
+    }
+
+    private static final int REQUIRED = 0;
+    private static final int NULLABLE = 1;
+    private static final int HAS_DEFAULT = 2;
+
+    private static ValueReader compileRecord(Schema s) {
+        Supplier<SpecificRecordBase> factory = RECORD_FACTORIES.get(s.getFullName());
+        if (factory == null) {
+            throw new IllegalStateException("no record class registered for " + s.getFullName());
+        }
+        List<Schema.Field> fields = s.getFields();
+        int n = fields.size();
+        String[] names = new String[n];
+        ValueReader[] readers = new ValueReader[n];
+        int[] absent = new int[n];
+        Supplier<?>[] defaults = new Supplier<?>[n];
+        for (int i = 0; i < n; i++) {
+            Schema.Field f = fields.get(i);
+            names[i] = f.name();
+            readers[i] = compile(f.schema());
+            if (f.schema().isNullable()) {
+                absent[i] = NULLABLE;
+            } else if (f.hasDefaultValue()) {
+                absent[i] = HAS_DEFAULT;
+                defaults[i] = defaultSupplier(f);
+            } else {
+                absent[i] = REQUIRED;
+            }
+        }
+        return node -> {
+            if (!node.isObject()) {
+                throw wrongType("an object", node);
+            }
+            SpecificRecordBase record = factory.get();
+            for (int i = 0; i < n; i++) {
+                JsonNode v = node.get(names[i]);
+                if (v == null || v.isNull()) {
+                    switch (absent[i]) {
+                        case NULLABLE -> record.put(i, null);
+                        case HAS_DEFAULT -> record.put(i, defaults[i].get());
+                        default -> throw new Reject(RejectReason.MISSING_FIELD, "is missing").under(names[i]);
+                    }
+                } else {
+                    try {
+                        record.put(i, readers[i].read(v));
+                    } catch (Reject r) {
+                        throw r.under(names[i]);
+                    }
+                }
+            }
+            return record;
+        };
+    }
+
+    private static Supplier<?> defaultSupplier(Schema.Field f) {
+        Object def = f.defaultVal();
+        Schema s = f.schema();
+        switch (s.getType()) {
+            case ARRAY:
+                if (!(def instanceof Collection<?> c) || !c.isEmpty()) {
+                    throw new IllegalStateException("only empty array defaults are supported: " + f);
+                }
+                return ArrayList::new;
+            case STRING:
+                return () -> def.toString();
+            case INT: {
+                int v = ((Number) def).intValue();
+                return () -> v;
+            }
+            case LONG: {
+                long v = ((Number) def).longValue();
+                if (s.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+                    Instant t = Instant.ofEpochMilli(v);
+                    return () -> t;
+                }
+                return () -> v;
+            }
+            case DOUBLE: {
+                double v = ((Number) def).doubleValue();
+                return () -> v;
+            }
+            case BOOLEAN: {
+                boolean v = (Boolean) def;
+                return () -> v;
+            }
+            case ENUM: {
+                Enum<?>[] constants = ENUM_CONSTANTS.get(s.getFullName());
+                for (Enum<?> c : constants) {
+                    if (c.name().equals(def)) {
+                        return () -> c;
+                    }
+                }
+                throw new IllegalStateException("bad enum default: " + f);
+            }
+            default:
+                if (def == null || def == JsonProperties.NULL_VALUE) {
+                    return () -> null;
+                }
+                throw new IllegalStateException("unsupported default: " + f);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // toJson
+
+    /**
+     * One JSON line (no line break) for an event: {@code "type"} first, then the fields in schema
+     * order; timestamps as ISO-8601 UTC strings, money as integers, nulls written as null.
+     * {@code parse(toJson(e))} equals {@code e}.
+     */
+    public static String toJson(SpecificRecord event) {
+        Objects.requireNonNull(event, "event");
+        EventType type = EventType.of(event);
+        if (type == null) {
+            throw new IllegalArgumentException("not one of the five event types: " + event.getSchema().getFullName());
+        }
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", type.name());
+            writeFields(g, event, event.getSchema());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void writeFields(JsonGenerator g, SpecificRecord record, Schema s) throws IOException {
+        for (Schema.Field f : s.getFields()) {
+            g.writeFieldName(f.name());
+            writeValue(g, record.get(f.pos()), f.schema());
+        }
+    }
+
+    private static void writeValue(JsonGenerator g, Object v, Schema s) throws IOException {
+        if (v == null) {
+            g.writeNull();
+            return;
+        }
+        switch (s.getType()) {
+            case UNION -> {
+                for (Schema b : s.getTypes()) {
+                    if (b.getType() != Schema.Type.NULL) {
+                        writeValue(g, v, b);
+                        return;
+                    }
+                }
+                g.writeNull();
+            }
+            case RECORD -> {
+                g.writeStartObject();
+                writeFields(g, (SpecificRecord) v, s);
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (Object item : (Collection<?>) v) {
+                    writeValue(g, item, s.getElementType());
+                }
+                g.writeEndArray();
+            }
+            case ENUM -> g.writeString(((Enum<?>) v).name());
+            case STRING -> g.writeString(v.toString());
+            case INT -> g.writeNumber(((Number) v).intValue());
+            case LONG -> {
+                if (v instanceof Instant t) {
+                    g.writeString(t.toString());
+                } else {
+                    g.writeNumber(((Number) v).longValue());
+                }
+            }
+            case DOUBLE -> g.writeNumber(((Number) v).doubleValue());
+            case FLOAT -> g.writeNumber(((Number) v).floatValue());
+            case BOOLEAN -> g.writeBoolean((Boolean) v);
+            default -> throw new IllegalArgumentException("unsupported schema type " + s.getType());
+        }
+    }
+}

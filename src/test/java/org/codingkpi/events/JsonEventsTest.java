@@ -1,0 +1,257 @@
+package org.codingkpi.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.codingkpi.events.JsonEvents.Parsed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JsonEventsTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T14:05:00Z");
+    private static final String ENCOUNTER = "enc-7f3a9c";
+    private static final String CLAIM = "clm-55d01e";
+
+    static EncounterDischarged discharged() {
+        return new EncounterDischarged("ev-1", T0, "FAC-NORTH", ENCOUNTER, Setting.INPATIENT, "CARDIOLOGY",
+                "MEDICARE", 2_845_000L);
+    }
+
+    static EncounterCoded coded() {
+        return new EncounterCoded("ev-2", T0.plusSeconds(86_400), "FAC-NORTH", ENCOUNTER, Setting.PROFESSIONAL,
+                "GENERAL_MEDICINE", "BCBS", "C017", 1, CodingMode.AI_ASSISTED, T0, 240L, 18_500L,
+                List.of(new CodeEntry(CodeSystem.CPT, "99214", List.of("25"), CodeSource.AI_ACCEPTED),
+                        new CodeEntry(CodeSystem.ICD10CM, "E11.9", List.of(), CodeSource.AI_MODIFIED),
+                        new CodeEntry(CodeSystem.ICD10CM, "I10", List.of(), CodeSource.MANUAL)));
+    }
+
+    static EncounterCoded autonomous() {
+        return new EncounterCoded("ev-3", T0.plusMillis(3_600_123), "FAC-SOUTH", ENCOUNTER, Setting.PROFESSIONAL,
+                "EMERGENCY", "UHC", null, 1, CodingMode.AUTONOMOUS, T0, 0L, 31_000L,
+                List.of(new CodeEntry(CodeSystem.CPT, "99284", List.of(), CodeSource.AUTONOMOUS)));
+    }
+
+    static AiSuggestionReviewed suggestion() {
+        return new AiSuggestionReviewed("ev-4", T0.plusSeconds(600), "FAC-NORTH", ENCOUNTER, "CARDIOLOGY", "C017",
+                "coder-llm-1.4", CodeSystem.ICD10CM, "I50.9", Decision.MODIFIED, "I50.23", 0.8125, 41.5);
+    }
+
+    static AiSuggestionReviewed rejectedSuggestion() {
+        return new AiSuggestionReviewed("ev-5", T0.plusSeconds(660), "FAC-NORTH", ENCOUNTER, "CARDIOLOGY", "C017",
+                "coder-llm-1.4", CodeSystem.ICD10CM, "R07.9", Decision.REJECTED, null, 0.41, 12.0);
+    }
+
+    static ClaimDenied denied() {
+        return new ClaimDenied("ev-6", T0.plusSeconds(30 * 86_400), "FAC-NORTH", ENCOUNTER, CLAIM, "AETNA",
+                T0.plusSeconds(3 * 86_400), 1_250_000L, 1_250_000L,
+                List.of(new Adjustment(AdjustmentGroup.CO, "16", 1_250_000L)), List.of("M20", "MA130"));
+    }
+
+    static ClaimPaid paid() {
+        return new ClaimPaid("ev-7", T0.plusSeconds(70 * 86_400), "FAC-NORTH", ENCOUNTER, CLAIM, "AETNA",
+                T0.plusSeconds(3 * 86_400), 1_250_000L, 612_340L);
+    }
+
+    static List<SpecificRecord> events() {
+        return List.of(discharged(), coded(), autonomous(), suggestion(), rejectedSuggestion(), denied(), paid());
+    }
+
+    @ParameterizedTest
+    @MethodSource("events")
+    void everyTypeSurvivesARoundTrip(SpecificRecord event) {
+        String line = JsonEvents.toJson(event);
+
+        Parsed parsed = JsonEvents.parse(line);
+
+        assertThat(parsed.ok()).as(parsed.message()).isTrue();
+        assertThat(parsed.event()).isEqualTo(event);
+        assertThat(parsed.type()).isEqualTo(EventType.of(event));
+        assertThat(line).startsWith("{\"type\":\"" + EventType.of(event).name() + "\",").doesNotContain("\n");
+    }
+
+    @Test
+    void toJsonWritesTimestampsAsUtcStringsMoneyAsIntegersAndNullsAsNull() {
+        String line = JsonEvents.toJson(autonomous());
+
+        assertThat(line).contains("\"occurred_at\":\"2026-03-01T15:05:00.123Z\"")
+                .contains("\"discharged_at\":\"2026-03-01T14:05:00Z\"")
+                .contains("\"charge_cents\":31000")
+                .contains("\"coder_id\":null")
+                .contains("\"codes\":[{\"system\":\"CPT\",\"code\":\"99284\",\"modifiers\":[],\"source\":\"AUTONOMOUS\"}]");
+    }
+
+    @Test
+    void timestampWithOffsetIsConvertedToUtc() {
+        String line = JsonEvents.toJson(discharged()).replace("2026-03-01T14:05:00Z", "2026-03-01T16:05:00+02:00");
+
+        Parsed parsed = JsonEvents.parse(line);
+
+        assertThat(parsed.ok()).isTrue();
+        assertThat(((EncounterDischarged) parsed.event()).getOccurredAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void subMillisecondPrecisionIsTruncatedLikeAvroTimestampMillis() {
+        String line = JsonEvents.toJson(discharged()).replace("2026-03-01T14:05:00Z", "2026-03-01T14:05:00.123456Z");
+
+        Parsed parsed = JsonEvents.parse(line);
+
+        assertThat(((EncounterDischarged) parsed.event()).getOccurredAt()).isEqualTo(T0.plusMillis(123));
+    }
+
+    @Test
+    void nullableFieldsMayBeOmitted() {
+        String coded = JsonEvents.toJson(autonomous()).replace("\"coder_id\":null,", "");
+        String ai = JsonEvents.toJson(rejectedSuggestion()).replace("\"final_code\":null,", "");
+        assertThat(coded).doesNotContain("coder_id");
+        assertThat(ai).doesNotContain("final_code");
+
+        assertThat(JsonEvents.parse(coded).event()).isEqualTo(autonomous());
+        assertThat(JsonEvents.parse(ai).event()).isEqualTo(rejectedSuggestion());
+    }
+
+    @Test
+    void fieldsWithDefaultsMayBeOmittedAndUnknownFieldsAreIgnored() {
+        String line = JsonEvents.toJson(denied())
+                .replace(",\"remark_codes\":[\"M20\",\"MA130\"]", "")
+                .replace("{\"type\":\"ClaimDenied\",", "{\"type\":\"ClaimDenied\",\"x_batch\":{\"n\":[1,2]},");
+
+        Parsed parsed = JsonEvents.parse(line);
+
+        assertThat(parsed.ok()).as(parsed.message()).isTrue();
+        assertThat(((ClaimDenied) parsed.event()).getRemarkCodes()).isEmpty();
+    }
+
+    @Test
+    void fullAvroNameIsAcceptedAsType() {
+        String line = JsonEvents.toJson(paid()).replace("\"type\":\"ClaimPaid\"", "\"type\":\"org.codingkpi.events.ClaimPaid\"");
+
+        assertThat(JsonEvents.parse(line).event()).isEqualTo(paid());
+    }
+
+    @Test
+    void malformedJsonIsUndecodable() {
+        String line = JsonEvents.toJson(coded());
+
+        assertRejected(line.substring(0, line.length() - 5), RejectReason.UNDECODABLE);
+        assertRejected("", RejectReason.UNDECODABLE);
+        assertRejected("not json at all " + ENCOUNTER, RejectReason.UNDECODABLE);
+        assertRejected("[1,2,3]", RejectReason.UNDECODABLE);
+        assertRejected(line + " {}", RejectReason.UNDECODABLE);
+    }
+
+    @Test
+    void wrongJsonTypeOfAFieldIsUndecodable() {
+        assertRejected(JsonEvents.toJson(paid()).replace("\"paid_cents\":612340", "\"paid_cents\":\"612340\""),
+                RejectReason.UNDECODABLE, "paid_cents");
+        assertRejected(JsonEvents.toJson(paid()).replace("\"claim_id\":\"" + CLAIM + "\"", "\"claim_id\":55"),
+                RejectReason.UNDECODABLE, "claim_id");
+        assertRejected(JsonEvents.toJson(coded()).replace("\"codes\":[", "\"codes\":{\"x\":[").replace("]}", "]}}"),
+                RejectReason.UNDECODABLE, "codes");
+        assertRejected(JsonEvents.toJson(coded()).replace("\"revision\":1", "\"revision\":true"),
+                RejectReason.UNDECODABLE, "revision");
+    }
+
+    @Test
+    void fractionForALongFieldIsUndecodable() {
+        assertRejected(JsonEvents.toJson(paid()).replace("\"paid_cents\":612340", "\"paid_cents\":6123.40"),
+                RejectReason.UNDECODABLE, "paid_cents");
+        assertRejected(JsonEvents.toJson(paid()).replace("\"paid_cents\":612340", "\"paid_cents\":99999999999999999999999"),
+                RejectReason.UNDECODABLE, "paid_cents");
+    }
+
+    @Test
+    void integerIsAcceptedForADoubleField() {
+        String line = JsonEvents.toJson(rejectedSuggestion()).replace("\"review_seconds\":12.0", "\"review_seconds\":12");
+
+        assertThat(JsonEvents.parse(line).event()).isEqualTo(rejectedSuggestion());
+    }
+
+    @Test
+    void unparseableOrZonelessTimestampIsUndecodable() {
+        assertRejected(JsonEvents.toJson(discharged()).replace("2026-03-01T14:05:00Z", "2026-03-01T14:05:00"),
+                RejectReason.UNDECODABLE, "occurred_at");
+        assertRejected(JsonEvents.toJson(discharged()).replace("2026-03-01T14:05:00Z", "yesterday"),
+                RejectReason.UNDECODABLE, "occurred_at");
+        assertRejected(JsonEvents.toJson(discharged()).replace("\"2026-03-01T14:05:00Z\"", "1772373900000"),
+                RejectReason.UNDECODABLE, "occurred_at");
+    }
+
+    @Test
+    void missingOrUnknownTypeIsUnknownSchema() {
+        String line = JsonEvents.toJson(paid());
+
+        assertRejected(line.replace("\"type\":\"ClaimPaid\",", ""), RejectReason.UNKNOWN_SCHEMA);
+        assertRejected(line.replace("\"type\":\"ClaimPaid\"", "\"type\":null"), RejectReason.UNKNOWN_SCHEMA);
+        assertRejected(line.replace("\"type\":\"ClaimPaid\"", "\"type\":\"ClaimAppealed\""), RejectReason.UNKNOWN_SCHEMA);
+        assertRejected(line.replace("\"type\":\"ClaimPaid\"", "\"type\":7"), RejectReason.UNKNOWN_SCHEMA);
+    }
+
+    @Test
+    void absentOrNullRequiredFieldIsMissingField() {
+        assertRejected(JsonEvents.toJson(coded()).replace("\"payer_id\":\"BCBS\",", ""),
+                RejectReason.MISSING_FIELD, "payer_id");
+        assertRejected(JsonEvents.toJson(coded()).replace("\"encounter_id\":\"" + ENCOUNTER + "\"", "\"encounter_id\":null"),
+                RejectReason.MISSING_FIELD, "encounter_id");
+        assertRejected(JsonEvents.toJson(suggestion()).replace("\"coder_id\":\"C017\",", ""),
+                RejectReason.MISSING_FIELD, "coder_id");
+        assertRejected(JsonEvents.toJson(coded()).replace("\"code\":\"E11.9\",", ""),
+                RejectReason.MISSING_FIELD, "codes[1].code");
+    }
+
+    @Test
+    void unknownEnumSymbolIsInvalidEnum() {
+        assertRejected(JsonEvents.toJson(discharged()).replace("\"INPATIENT\"", "\"INPT\""),
+                RejectReason.INVALID_ENUM, "setting");
+        assertRejected(JsonEvents.toJson(coded()).replace("\"source\":\"MANUAL\"", "\"source\":\"GUESSED\""),
+                RejectReason.INVALID_ENUM, "codes[2].source");
+        assertRejected(JsonEvents.toJson(denied()).replace("\"group\":\"CO\"", "\"group\":\"XX\""),
+                RejectReason.INVALID_ENUM, "adjustments[0].group");
+        assertRejected(JsonEvents.toJson(suggestion()).replace("\"MODIFIED\"", "\"modified\""),
+                RejectReason.INVALID_ENUM, "decision");
+    }
+
+    @Test
+    void semanticProblemsAreLeftToTheValidator() {
+        String line = JsonEvents.toJson(coded()).replace("\"revision\":1", "\"revision\":0")
+                .replace("\"charge_cents\":18500", "\"charge_cents\":-18500");
+
+        assertThat(JsonEvents.parse(line).ok()).isTrue();
+    }
+
+    @Test
+    void rejectionMessagesNeverQuoteIdentifiers() {
+        String secret = "PATIENT-SECRET-123";
+        List<String> lines = List.of(
+                "{\"type\":\"" + secret + "\"}",
+                "{\"type\":\"ClaimPaid\",\"claim_id\":{\"" + secret + "\":1}}",
+                JsonEvents.toJson(paid()).replace("\"claim_id\":\"" + CLAIM + "\"", "\"claim_id\":[\"" + secret + "\"]"),
+                JsonEvents.toJson(discharged()).replace("\"INPATIENT\"", "\"" + secret + "\""),
+                JsonEvents.toJson(discharged()).replace("2026-03-01T14:05:00Z", secret),
+                "{\"type\":\"ClaimPaid\",\"claim_id\":\"" + secret + "\" oops",
+                secret);
+
+        for (String line : lines) {
+            Parsed parsed = JsonEvents.parse(line);
+            assertThat(parsed.ok()).isFalse();
+            assertThat(parsed.message()).doesNotContain(secret).doesNotContain(ENCOUNTER).doesNotContain(CLAIM);
+        }
+    }
+
+    private static void assertRejected(String line, RejectReason reason) {
+        Parsed parsed = JsonEvents.parse(line);
+        assertThat(parsed.ok()).as("accepted: %s", line).isFalse();
+        assertThat(parsed.event()).isNull();
+        assertThat(parsed.reason()).as(parsed.message()).isEqualTo(reason);
+        assertThat(parsed.message()).isNotBlank().doesNotContain(ENCOUNTER).doesNotContain(CLAIM);
+    }
+
+    private static void assertRejected(String line, RejectReason reason, String field) {
+        assertRejected(line, reason);
+        assertThat(JsonEvents.parse(line).message()).contains("'" + field + "'");
+    }
+}
