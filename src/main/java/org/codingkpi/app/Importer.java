@@ -113,7 +113,9 @@ public final class Importer {
                 }
                 EventType type = EventType.of(event);
                 String topic = Topics.of(type, config);
-                producer.send(new ProducerRecord<>(topic, null, EventType.occurredAtMs(event),
+                // the event time as record timestamp, but never in the future: brokers reject timestamps
+                // ahead of their clock (log.message.timestamp.after.max.ms), and with them the whole batch
+                producer.send(new ProducerRecord<>(topic, null, Math.min(EventType.occurredAtMs(event), wallClock),
                         EventType.key(event).getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)), (md, e) -> fail(sendFailure, e));
                 r.sent++;
                 r.sentByType.merge(type, 1L, Long::sum);

@@ -5,6 +5,7 @@ import org.codingkpi.app.Replay;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.metrics.KpiTotals;
+import org.codingkpi.simulator.SimulatorConfig;
 
 import java.nio.file.Path;
 import java.util.Collection;
@@ -21,6 +22,10 @@ final class Extensions {
     }
 
     static List<Function<KpiTotals, Collection<MetricSnapshot>>> forRun(PipelineConfig config) {
+        return List.of();
+    }
+
+    static List<Function<KpiTotals, Collection<MetricSnapshot>>> forDemo(SimulatorConfig simulation) {
         return List.of();
     }
 }

@@ -1,0 +1,145 @@
+package org.codingkpi.app;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.codingkpi.broker.EmbeddedKafka;
+import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.metrics.KpiTotals;
+import org.codingkpi.serde.BundledSchemaRegistry;
+import org.codingkpi.serde.EventCodec;
+import org.codingkpi.simulator.SimEvent;
+import org.codingkpi.simulator.Simulator;
+import org.codingkpi.simulator.SimulatorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * {@code demo}: an embedded broker, the pipeline and a live simulated coding department. The
+ * simulation starts {@code historyDays} in the past and runs at {@code speed} simulated seconds per
+ * wall second until it reaches the present, then in real time: an event is never sent before its
+ * delivery time has passed on the wall clock.
+ */
+public final class Demo implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+
+    /** Options of a demo run. */
+    public record Options(int metricsPort, String bindAddress, Path dataDir, int historyDays, double speed, int encountersPerDay,
+                          long seed, boolean messy, int partitions) {
+    }
+
+    private final EmbeddedKafka kafka;
+    private final Pipeline pipeline;
+    private final Thread feeder;
+    private final SimulatorConfig simConfig;
+    private final Options options;
+    private volatile boolean running = true;
+    private volatile long sent;
+
+    private Demo(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions) throws IOException {
+        options = o;
+        Path data = o.dataDir() != null ? o.dataDir() : Files.createTempDirectory("coding-kpi-demo-");
+        kafka = EmbeddedKafka.start(data.resolve("kafka"), o.dataDir() == null);
+        Map<String, String> settings = new TreeMap<>();
+        settings.put(PipelineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.put(PipelineConfig.APPLICATION_ID, "coding-kpi-demo");
+        settings.put(PipelineConfig.METRICS_PORT, String.valueOf(o.metricsPort()));
+        settings.put(PipelineConfig.METRICS_BIND, o.bindAddress());
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, data.resolve("state").toString());
+        PipelineConfig config = PipelineConfig.of(settings);
+        kafka.createTopics(Topics.all(config), o.partitions());
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        Instant start = now.minus(Duration.ofDays(o.historyDays()));
+        SimulatorConfig.Builder b = SimulatorConfig.builder().seed(o.seed()).start(start).days(o.historyDays() + 3650)
+                .encountersPerDay(o.encountersPerDay()).goLive(start.plus(Duration.ofDays(30)));
+        simConfig = (o.messy() ? b.messy() : b).build();
+        EventCodec codec = new EventCodec(new BundledSchemaRegistry());
+        pipeline = Pipeline.start(config, codec, extensions.apply(simConfig));
+        Producer<byte[], byte[]> producer = Importer.producer(config);
+        SimFeed feed = new SimFeed(config, codec, producer);
+        long wallStart = System.currentTimeMillis();
+        long simStart = start.toEpochMilli();
+        feeder = new Thread(() -> {
+            try (producer) {
+                Simulator sim = new Simulator(simConfig);
+                while (running && sim.hasNext()) {
+                    SimEvent e = sim.next();
+                    long due = e.deliveredAt().toEpochMilli();
+                    while (running && simNow(wallStart, simStart, o.speed()) < due) {
+                        producer.flush();
+                        Thread.sleep(20);
+                    }
+                    feed.send(e, System.currentTimeMillis());
+                    sent++;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("The demo feed stopped", e);
+            }
+        }, "demo-feed");
+        feeder.setDaemon(true);
+        feeder.start();
+    }
+
+    /** Simulated now: compressed time from the start, never ahead of the wall clock. */
+    static long simNow(long wallStart, long simStart, double speed) {
+        long wall = System.currentTimeMillis();
+        return Math.min(wall, simStart + (long) ((wall - wallStart) * speed));
+    }
+
+    public static Demo start(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions)
+            throws IOException {
+        return new Demo(o, extensions);
+    }
+
+    public void printWhereToLook(PrintStream out) {
+        int port = pipeline.metricsPort();
+        out.printf("%ncoding-kpi demo is running: a simulated coding department, %d days of history at %.0fx speed, then live.%n",
+                options.historyDays(), options.speed());
+        out.printf("  metrics      http://localhost:%d/metrics   (coding_* families; try: curl -s localhost:%d/metrics | grep ^coding_)%n", port, port);
+        out.printf("  health       http://localhost:%d/health/ready%n", port);
+        out.printf("  Kafka        %s  (topics encounters, ai-suggestions, claims, coding-kpi-dead-letter)%n", kafka.bootstrapServers());
+        out.printf("  dashboards   docker-compose up (see README) or point your Prometheus at the metrics URL%n");
+        out.printf("Ctrl-C stops it cleanly.%n%n");
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public long sent() {
+        return sent;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        pipeline.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        feeder.interrupt();
+        try {
+            feeder.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pipeline.close();
+        kafka.close();
+    }
+}
