@@ -29,6 +29,8 @@ public final class RoiReport {
     private static final DateTimeFormatter STREAM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
     private static final String[] COLORS = {"#111111", "#d97706", "#2563eb", "#16a34a"};
     private static final String[] DASHES = {"", "8 4", "", "2 4"};
+    private static final RoiSeries[] DRAW_ORDER =
+            {RoiSeries.CONSERVATIVE, RoiSeries.EXPECTED, RoiSeries.AGGRESSIVE, RoiSeries.REALIZED};
 
     private RoiReport() {
     }
@@ -150,15 +152,15 @@ public final class RoiReport {
         h.append("<g class=\"x-axis\">\n<line x1=\"").append(fmt(left)).append("\" x2=\"").append(fmt(w - right))
                 .append("\" y1=\"").append(fmt(bottom)).append("\" y2=\"").append(fmt(bottom)).append("\" class=\"axis\"/>\n");
         for (int i = 0; i < n; i++) {
-            if (i % every == 0 || i == n - 1) {
+            if (i % every == 0) {
                 h.append("<text x=\"").append(fmt(x.at(i))).append("\" y=\"").append(fmt(bottom + 18))
                         .append("\" text-anchor=\"middle\">").append(esc(months.get(i).month().toString())).append("</text>\n");
             }
         }
         h.append("<text x=\"").append(fmt(left + plotW / 2)).append("\" y=\"").append(fmt(bottom + 40))
                 .append("\" text-anchor=\"middle\">Month (k = 0 is the go-live month)</text>\n</g>\n");
-        // series
-        for (RoiSeries s : RoiSeries.values()) {
+        // series, realized drawn last so that it stays on top
+        for (RoiSeries s : DRAW_ORDER) {
             int i0 = s.ordinal();
             h.append("<g class=\"series\" data-series=\"").append(key(s)).append("\">\n<polyline fill=\"none\" stroke=\"")
                     .append(COLORS[i0]).append("\" stroke-width=\"").append(s.isRealized() ? "3" : "2").append('"');
@@ -259,16 +261,15 @@ public final class RoiReport {
         h.append("<h2>Sensitivity: 12-month projected ROI of the expected scenario</h2>\n<p class=\"note\">")
                 .append("Months k = 0 to 11 from go-live, projected formulas of the expected scenario. Volumes: ")
                 .append(esc(p.volumeBasis())).append(". Each row moves one assumption by 20 % down and up, ")
-                .append("all others as configured.</p>\n<table id=\"sensitivity\">\n<thead>\n")
+                .append("all others as configured.</p>\n")
+                .append("<p id=\"sensitivity-base\">As configured: 12-month net <span class=\"num\" data-key=\"net\">")
+                .append(money(base.net())).append("</span>, ROI ratio <span class=\"num\" data-key=\"ratio\">")
+                .append(ratio(base.ratio())).append("</span>, on a 12-month program cost of ")
+                .append(money(base.programCost())).append(".</p>\n<table id=\"sensitivity\">\n<thead>\n")
                 .append("<tr><th rowspan=\"2\">Assumption</th><th rowspan=\"2\">Configured</th>")
                 .append("<th colspan=\"3\">-20 %</th><th colspan=\"3\">+20 %</th><th rowspan=\"2\">Note</th></tr>\n")
                 .append("<tr><th>Value</th><th>12-month net</th><th>ROI ratio</th>")
                 .append("<th>Value</th><th>12-month net</th><th>ROI ratio</th></tr>\n</thead>\n<tbody>\n");
-        h.append("<tr data-key=\"base\" class=\"base\"><td>Base case (as configured)</td><td></td><td></td>");
-        num(h, "net", base.net(), money(base.net()));
-        num(h, "ratio", base.ratio(), ratio(base.ratio()));
-        h.append("<td></td><td></td><td></td><td>12-month program cost ").append(money(base.programCost()))
-                .append("</td></tr>\n");
         for (RoiProjection.Row row : p.sensitivity(COMPARED.scenario())) {
             h.append("<tr data-key=\"").append(esc(row.key())).append("\"><td>").append(esc(row.label()))
                     .append("</td><td>").append(esc(row.baseValue())).append("</td><td>").append(esc(row.lowValue()))
@@ -404,7 +405,7 @@ public final class RoiReport {
             th, td { border: 1px solid #e5e5e5; padding: 4px 8px; }
             th { background: #f6f6f6; text-align: left; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-            tr.base td { font-weight: 600; }
+            #sensitivity-base span { font-weight: 600; }
             svg text { font-size: 12px; fill: #333; }
             svg line.grid { stroke: #eee; }
             svg line.zero { stroke: #888; stroke-width: 1.5; }

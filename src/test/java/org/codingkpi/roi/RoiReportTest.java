@@ -53,7 +53,7 @@ class RoiReportTest {
         NodeList series = (NodeList) xpath.evaluate("//svg[@id='cumulative-chart']/g[@class='series']", doc,
                 XPathConstants.NODESET);
         assertThat(series.getLength()).isEqualTo(4);
-        assertThat(((Element) series.item(0)).getAttribute("data-series")).isEqualTo("realized/actual");
+        assertThat(((Element) series.item(3)).getAttribute("data-series")).isEqualTo("realized/actual");
         assertThat(text(doc, "count(//g[@data-series='projected/expected']/circle)")).isEqualTo("4");
         assertThat(text(doc, "//svg[@id='cumulative-chart']//text[contains(., 'Realized')]")).isNotEmpty();
         assertThat(number(text(doc, "//g[@data-series='realized/actual']/circle[@data-month='2026-06']/@data-value")))
@@ -83,7 +83,7 @@ class RoiReportTest {
 
         // sensitivity: base case and the six assumptions of the brief
         RoiProjection projection = new RoiProjection(result);
-        assertThat(number(text(doc, "//table[@id='sensitivity']//tr[@data-key='base']/td[@data-key='net']")))
+        assertThat(number(text(doc, "//p[@id='sensitivity-base']/span[@data-key='net']")))
                 .isCloseTo(projection.outcome("expected").net(), within(0.005));
         for (String key : new String[] {"baseline.minutes_per_encounter", "coder_hourly_cost",
                 "baseline.coding_denial_rate", "rework_cost_per_denial", "baseline.days_to_payment",
