@@ -136,6 +136,31 @@ public record RoiConfig(LocalDate goLive,
                 programCosts, scenarios);
     }
 
+    // withers for what-if analyses (not validated)
+
+    public RoiConfig withCoderHourlyCost(double value) {
+        return new RoiConfig(goLive, value, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, scenarios);
+    }
+
+    public RoiConfig withReworkCostPerDenial(double value) {
+        return new RoiConfig(goLive, coderHourlyCost, value, costOfCapitalAnnual, baseline, programCosts, scenarios);
+    }
+
+    public RoiConfig withBaseline(Baseline value) {
+        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, value, programCosts, scenarios);
+    }
+
+    public RoiConfig withProgramCosts(ProgramCosts value) {
+        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, value, scenarios);
+    }
+
+    public RoiConfig withScenario(String name, Scenario value) {
+        scenario(name);   // must exist
+        Map<String, Scenario> copy = new LinkedHashMap<>(scenarios);
+        copy.put(name, value);
+        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, copy);
+    }
+
     // --- loading -------------------------------------------------------------------------------------
 
     /** Loads a ROI file; keys left out take the defaults of ROI.md. */

@@ -8,7 +8,6 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,53 +114,45 @@ public final class RoiProjection {
         List<Row> rows = new ArrayList<>();
         rows.add(row(scenario, "baseline.minutes_per_encounter", "Baseline coder minutes per encounter (all settings)",
                 f -> f, this::minutesText,
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial(),
-                        new RoiConfig.Baseline(scaledMinutes(b, f), b.codingDenialRate(), b.daysToPayment()), s, scenario),
+                f -> c.withBaseline(new RoiConfig.Baseline(scaledMinutes(b, f), b.codingDenialRate(), b.daysToPayment())),
                 ""));
         rows.add(row(scenario, "coder_hourly_cost", "Coder hourly cost (fully loaded)",
                 f -> c.coderHourlyCost() * f, v -> money(v) + " /h",
-                f -> with(c, c.coderHourlyCost() * f, c.reworkCostPerDenial(), b, s, scenario), ""));
+                f -> c.withCoderHourlyCost(c.coderHourlyCost() * f), ""));
         rows.add(row(scenario, "baseline.coding_denial_rate", "Baseline coding-related denial rate",
-                f -> b.codingDenialRate() * f, v -> String.format(Locale.US, "%.2f %%", v * 100),
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial(),
-                        new RoiConfig.Baseline(b.minutesPerEncounter(), b.codingDenialRate() * f, b.daysToPayment()), s, scenario),
+                f -> b.codingDenialRate() * f, RoiProjection::percent,
+                f -> c.withBaseline(new RoiConfig.Baseline(b.minutesPerEncounter(), b.codingDenialRate() * f, b.daysToPayment())),
                 ""));
         rows.add(row(scenario, "rework_cost_per_denial", "Rework cost per denial",
                 f -> c.reworkCostPerDenial() * f, RoiProjection::money,
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial() * f, b, s, scenario), ""));
+                f -> c.withReworkCostPerDenial(c.reworkCostPerDenial() * f), ""));
         rows.add(row(scenario, "baseline.days_to_payment", "Baseline days to payment",
-                f -> b.daysToPayment() * f, v -> String.format(Locale.US, "%.1f days", v),
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial(),
-                        new RoiConfig.Baseline(b.minutesPerEncounter(), b.codingDenialRate(), b.daysToPayment() * f), s, scenario),
+                f -> b.daysToPayment() * f, RoiProjection::days,
+                f -> c.withBaseline(new RoiConfig.Baseline(b.minutesPerEncounter(), b.codingDenialRate(), b.daysToPayment() * f)),
                 "no effect on the projection: projected cash uses the scenario's days_reduction; "
                         + "the baseline days only enter realized cash"));
-        rows.add(row(scenario, "scenarios." + scenario + ".ramp_months", "Adoption ramp (months to full effect)",
+        String sk = "scenarios." + scenario + ".";
+        rows.add(row(scenario, sk + "ramp_months", "Adoption ramp (months to full effect)",
                 f -> s.rampMonths() * f, v -> String.format(Locale.US, "%.1f months", v),
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial(), b,
-                        new RoiConfig.Scenario(s.productivityGain(), s.denialReduction(), s.daysReduction(), s.rampMonths() * f),
-                        scenario),
+                f -> c.withScenario(scenario, new RoiConfig.Scenario(s.productivityGain(), s.denialReduction(),
+                        s.daysReduction(), s.rampMonths() * f)),
                 "fractional ramp months are used as such: ramp(k) = min(1, (k + 1) / ramp_months)"));
-        rows.add(row(scenario, "scenarios." + scenario + ".productivity_gain", "Productivity gain",
-                f -> s.productivityGain() * f, v -> String.format(Locale.US, "%.1f %%", v * 100),
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial(), b,
-                        new RoiConfig.Scenario(s.productivityGain() * f, s.denialReduction(), s.daysReduction(), s.rampMonths()),
-                        scenario), ""));
-        rows.add(row(scenario, "scenarios." + scenario + ".denial_reduction", "Denial reduction",
-                f -> s.denialReduction() * f, v -> String.format(Locale.US, "%.1f %%", v * 100),
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial(), b,
-                        new RoiConfig.Scenario(s.productivityGain(), s.denialReduction() * f, s.daysReduction(), s.rampMonths()),
-                        scenario), ""));
-        rows.add(row(scenario, "scenarios." + scenario + ".days_reduction", "Reduction of days to payment",
-                f -> s.daysReduction() * f, v -> String.format(Locale.US, "%.1f days", v),
-                f -> with(c, c.coderHourlyCost(), c.reworkCostPerDenial(), b,
-                        new RoiConfig.Scenario(s.productivityGain(), s.denialReduction(), s.daysReduction() * f, s.rampMonths()),
-                        scenario), ""));
+        rows.add(row(scenario, sk + "productivity_gain", "Productivity gain",
+                f -> s.productivityGain() * f, RoiProjection::percent,
+                f -> c.withScenario(scenario, new RoiConfig.Scenario(s.productivityGain() * f, s.denialReduction(),
+                        s.daysReduction(), s.rampMonths())), ""));
+        rows.add(row(scenario, sk + "denial_reduction", "Denial reduction",
+                f -> s.denialReduction() * f, RoiProjection::percent,
+                f -> c.withScenario(scenario, new RoiConfig.Scenario(s.productivityGain(), s.denialReduction() * f,
+                        s.daysReduction(), s.rampMonths())), ""));
+        rows.add(row(scenario, sk + "days_reduction", "Reduction of days to payment",
+                f -> s.daysReduction() * f, RoiProjection::days,
+                f -> c.withScenario(scenario, new RoiConfig.Scenario(s.productivityGain(), s.denialReduction(),
+                        s.daysReduction() * f, s.rampMonths())), ""));
         rows.add(row(scenario, "program_costs", "Program costs (one-time and monthly)",
-                f -> c.programCosts().monthly() * f,
-                v -> money(v) + " /month",
-                f -> new RoiConfig(c.goLive(), c.coderHourlyCost(), c.reworkCostPerDenial(), c.costOfCapitalAnnual(), b,
-                        new RoiConfig.ProgramCosts(c.programCosts().oneTime() * f, c.programCosts().monthly() * f),
-                        c.scenarios()),
+                f -> c.programCosts().monthly() * f, v -> money(v) + " /month",
+                f -> c.withProgramCosts(new RoiConfig.ProgramCosts(c.programCosts().oneTime() * f,
+                        c.programCosts().monthly() * f)),
                 "one-time cost scaled by the same factor"));
         return rows;
     }
@@ -196,11 +187,12 @@ public final class RoiProjection {
         return m;
     }
 
-    private static RoiConfig with(RoiConfig c, double hourly, double rework, RoiConfig.Baseline b,
-                                  RoiConfig.Scenario s, String scenario) {
-        Map<String, RoiConfig.Scenario> scenarios = new LinkedHashMap<>(c.scenarios());
-        scenarios.put(scenario, s);
-        return new RoiConfig(c.goLive(), hourly, rework, c.costOfCapitalAnnual(), b, c.programCosts(), scenarios);
+    private static String percent(double v) {
+        return String.format(Locale.US, "%.2f %%", v * 100);
+    }
+
+    private static String days(double v) {
+        return String.format(Locale.US, "%.1f days", v);
     }
 
     private static String money(double v) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class RoiReport {
     }
 
     private static void card(StringBuilder h, String id, String label, double net, double ratio,
-                             Optional<java.time.YearMonth> breakEven) {
+                             Optional<YearMonth> breakEven) {
         h.append("<div class=\"card\" id=\"").append(id).append("\"><div class=\"label\">").append(esc(label))
                 .append("</div><div class=\"big ").append(net < 0 ? "neg" : "pos").append("\">").append(money(net))
                 .append("</div><div class=\"sub\">ROI ratio ").append(ratio(ratio))
@@ -328,7 +329,7 @@ public final class RoiReport {
         return s.basis() + "/" + s.scenario();
     }
 
-    private static String breakEven(Optional<java.time.YearMonth> month) {
+    private static String breakEven(Optional<YearMonth> month) {
         return month.map(Object::toString).orElse("not yet");
     }
 

@@ -3,6 +3,7 @@ package org.codingkpi.roi;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,7 +45,7 @@ public final class RoiResult {
     }
 
     public Optional<RoiMonth> month(YearMonth month) {
-        int k = (int) goLiveMonth().until(month, java.time.temporal.ChronoUnit.MONTHS);
+        int k = (int) goLiveMonth().until(month, ChronoUnit.MONTHS);
         return k >= 0 && k < months.size() ? Optional.of(months.get(k)) : Optional.empty();
     }
 
