@@ -1,31 +1,68 @@
 package org.codingkpi.cli;
 
-import org.codingkpi.app.Replay;
-
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.codingkpi.app.Replay;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.metrics.KpiTotals;
+import org.codingkpi.roi.RoiCalculator;
+import org.codingkpi.roi.RoiConfig;
+import org.codingkpi.roi.RoiMetrics;
+import org.codingkpi.roi.RoiReport;
+import org.codingkpi.roi.RoiResult;
 import org.codingkpi.simulator.SimulatorConfig;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.function.Function;
 import java.util.List;
+import java.util.function.Function;
 
-/** The metric families and reports beyond KPIS.md §3 that the commands add (ROI, drift). */
+/** The metric families and reports beyond KPIS.md §3 that the commands add: realized-vs-projected ROI. */
 final class Extensions {
     private Extensions() {
     }
 
+    /** ROI metrics from the same state read as the KPIs, and the HTML report after a replay. */
+    static final class Roi implements Replay.Extension {
+        private final RoiCalculator calculator;
+
+        Roi(RoiConfig config) {
+            this.calculator = new RoiCalculator(config);
+        }
+
+        RoiResult result(KpiTotals totals) {
+            return totals.streamTime() == null ? null : calculator.compute(totals.roiMonths(), totals.streamTime());
+        }
+
+        @Override
+        public Collection<MetricSnapshot> snapshots(KpiTotals totals) {
+            RoiResult r = result(totals);
+            return r == null ? List.of() : List.copyOf(RoiMetrics.gauges(r));
+        }
+
+        @Override
+        public void writeReports(KpiTotals totals, Path outDir) throws IOException {
+            RoiResult r = result(totals);
+            if (r != null) {
+                RoiReport.write(r, outDir.resolve("roi-report.html"));
+            }
+        }
+    }
+
     static List<Replay.Extension> forReplay(Path roiFile) {
-        return List.of();
+        return List.of(new Roi(roiFile == null ? RoiConfig.defaults() : RoiConfig.load(roiFile)));
     }
 
     static List<Function<KpiTotals, Collection<MetricSnapshot>>> forRun(PipelineConfig config) {
-        return List.of();
+        Roi roi = new Roi(config.roiFile() == null ? RoiConfig.defaults() : RoiConfig.load(config.roiFile()));
+        return List.of(roi::snapshots);
     }
 
     static List<Function<KpiTotals, Collection<MetricSnapshot>>> forDemo(SimulatorConfig simulation) {
-        return List.of();
+        LocalDate goLive = LocalDate.ofInstant(simulation.goLive(), ZoneOffset.UTC);
+        Roi roi = new Roi(RoiConfig.demo().withGoLive(goLive));
+        return List.of(roi::snapshots);
     }
 }
