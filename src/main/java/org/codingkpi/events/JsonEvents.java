@@ -107,14 +107,34 @@ public final class JsonEvents {
         if (line == null) {
             return Parsed.rejected(RejectReason.UNDECODABLE, null, "empty line");
         }
-        JsonNode root;
         try {
-            root = MAPPER.readTree(line);
+            return decode(MAPPER.readTree(line));
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at column " + at.getColumnNr();
-            return Parsed.rejected(RejectReason.UNDECODABLE, null, "not valid JSON" + where);
+            return notJson(e);
         }
+    }
+
+    /** Same as {@link #parse(String)} for UTF-8 bytes (e.g. a Kafka record value); malformed UTF-8 is undecodable. */
+    public static Parsed parse(byte[] utf8) {
+        if (utf8 == null) {
+            return Parsed.rejected(RejectReason.UNDECODABLE, null, "empty value");
+        }
+        try {
+            return decode(MAPPER.readTree(utf8));
+        } catch (JsonProcessingException e) {
+            return notJson(e);
+        } catch (IOException e) {
+            return Parsed.rejected(RejectReason.UNDECODABLE, null, "not valid JSON");
+        }
+    }
+
+    private static Parsed notJson(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at column " + at.getColumnNr();
+        return Parsed.rejected(RejectReason.UNDECODABLE, null, "not valid JSON" + where);
+    }
+
+    private static Parsed decode(JsonNode root) {
         if (root == null || !root.isObject()) {
             return Parsed.rejected(RejectReason.UNDECODABLE, null, "not a JSON object");
         }

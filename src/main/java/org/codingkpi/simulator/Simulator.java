@@ -561,7 +561,7 @@ public final class Simulator implements Iterator<SimEvent> {
         List<Suggestion> suggestions = new ArrayList<>();
         boolean stamp = enc.coder == rubberStampCoder && enc.coder >= 0;
         String model = modelVersion(t);
-        double acceptance = stamp ? 0.995 : (model.equals(Catalog.MODEL_V1) ? 0.80 : 0.84);
+        double acceptance = stamp ? 0.998 : (model.equals(Catalog.MODEL_V1) ? 0.80 : 0.84);
         for (String[] c : raw) {
             CodeSystem system = CodeSystem.valueOf(c[0]);
             String code = c[1];
@@ -586,7 +586,7 @@ public final class Simulator implements Iterator<SimEvent> {
         if (ai) {
             // suggestions the coder rejected: codes the documentation does not support
             int rejected = 0;
-            double pReject = stamp ? 0.003 : 0.13;
+            double pReject = stamp ? 0.001 : 0.13;
             for (int i = 0; i < raw.size(); i++) {
                 if (r.nextDouble() < pReject) {
                     rejected++;

@@ -145,6 +145,16 @@ class JsonEventsTest {
     }
 
     @Test
+    void utf8BytesAreParsedLikeTheLineAndMalformedUtf8IsUndecodable() {
+        byte[] bytes = JsonEvents.toJson(coded()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] broken = JsonEvents.toJson(coded()).replace("C017", "C\u00e917").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        assertThat(JsonEvents.parse(bytes).event()).isEqualTo(coded());
+        assertThat(JsonEvents.parse(broken).reason()).isEqualTo(RejectReason.UNDECODABLE);
+        assertThat(JsonEvents.parse(new byte[] {0, 1, 2}).reason()).isEqualTo(RejectReason.UNDECODABLE);
+    }
+
+    @Test
     void wrongJsonTypeOfAFieldIsUndecodable() {
         assertRejected(JsonEvents.toJson(paid()).replace("\"paid_cents\":612340", "\"paid_cents\":\"612340\""),
                 RejectReason.UNDECODABLE, "paid_cents");

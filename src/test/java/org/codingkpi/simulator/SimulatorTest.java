@@ -87,7 +87,7 @@ class SimulatorTest {
         // except what lateness pushed past the end of the period
         long missing = cleanLines.stream().filter(l -> !messyOriginals.contains(l)).count();
         assertThat(missing).isLessThan(cleanLines.size() / 200);
-        assertThat(cleanLines).containsAll(messyOriginals);
+        assertThat(messyOriginals.stream().filter(l -> !cleanLines.contains(l)).count()).isZero();
         assertThat(clean).allMatch(e -> e.kind() == SimEvent.Kind.ORIGINAL && !e.late());
     }
 
@@ -112,7 +112,7 @@ class SimulatorTest {
             if (e.kind() == SimEvent.Kind.ORIGINAL) {
                 delivered.add(e.event());
             } else if (e.kind() == SimEvent.Kind.DUPLICATE) {
-                assertThat(delivered).contains(e.event());
+                assertThat(delivered.contains(e.event())).as("delivered before").isTrue();
             }
         }
     }
@@ -195,7 +195,7 @@ class SimulatorTest {
                 if (e.event() instanceof EncounterDischarged d) {
                     discharged.add(d.getEncounterId());
                 } else if (e.event() instanceof EncounterCoded c && c.getRevision() == 1) {
-                    assertThat(discharged).contains(c.getEncounterId());
+                    assertThat(discharged.contains(c.getEncounterId())).as("discharge delivered first").isTrue();
                     codings++;
                 }
             }
