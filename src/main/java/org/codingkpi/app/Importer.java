@@ -109,7 +109,7 @@ public final class Importer {
                 try {
                     EventValidator.validate(event, wallClock);
                 } catch (InvalidEventException e) {
-                    bad(r, r.linesRead, e.reason(), e.getMessage());
+                    bad(r, r.linesRead, e.reason(), e.detail());
                 }
                 EventType type = EventType.of(event);
                 String topic = Topics.of(type, config);

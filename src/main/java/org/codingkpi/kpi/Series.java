@@ -9,13 +9,17 @@ import java.util.List;
  * store writes per event low (a revision-1 coding updates one entry for coded, recoded and coder
  * seconds instead of three). Keys are the group's one-letter tag followed by the label values,
  * separated by U+001F, which never occurs in a label value (it is replaced on the way in).
+ *
+ * <p>Claim money is kept in cents and claim and turnaround durations in milliseconds: exact
+ * integers, so sums do not depend on the order in which the partitions of the claims repartition
+ * topic were interleaved, and a replay is reproducible to the last digit.
  */
 public enum Series {
     /** [discharged] */
     DISCHARGED('D', 1, "facility", "setting", "specialty"),
     /** [coded (revision 1), recoded (revision > 1), coder seconds (all revisions)] */
     CODED('C', 3, "facility", "setting", "specialty", "coding_mode"),
-    /** histogram of revision-1 turnaround seconds */
+    /** histogram of revision-1 turnaround; sum in milliseconds */
     TURNAROUND('T', Buckets.TURNAROUND.length + 2, "facility", "setting", "coding_mode"),
     /** [AI suggestion reviews] */
     AI_SUGGESTIONS('A', 1, "facility", "specialty", "code_system", "model_version", "decision"),
@@ -23,13 +27,13 @@ public enum Series {
     AI_REVIEW('R', Buckets.AI_REVIEW.length + 2, "specialty", "decision"),
     /** [final codes of revision-1 codings] */
     FINAL_CODES('F', 1, "facility", "specialty", "code_system", "source"),
-    /** [first adjudications paid, first adjudications denied, billed dollars of first adjudications, paid dollars of every ClaimPaid] */
+    /** [first adjudications paid, first adjudications denied, billed cents of first adjudications, paid cents of every ClaimPaid] */
     CLAIMS('K', 4, "facility", "payer", "setting", "coding_mode"),
-    /** [initial denials, billed dollars of initial denials] */
+    /** [initial denials, billed cents of initial denials] */
     DENIED('X', 2, "facility", "payer", "setting", "coding_mode", "category"),
     /** [overturned initial denials] */
     OVERTURNED('O', 1, "facility", "payer", "category"),
-    /** histogram of days-to-payment seconds, every ClaimPaid */
+    /** histogram of time to payment, every ClaimPaid; sum in milliseconds */
     PAYMENT('P', Buckets.PAYMENT.length + 2, "payer", "coding_mode"),
     /** [accepted, duplicates] */
     EVENTS('N', 2, "type"),
@@ -117,6 +121,13 @@ public enum Series {
          * Adds one observation to a histogram state array laid out as
          * [count per bucket..., count above the last bound, sum].
          */
+        public static void observeMillis(double[] state, double[] bounds, long millis) {
+            double seconds = millis / 1000.0;
+            int i = Arrays.binarySearch(bounds, seconds);
+            state[i >= 0 ? i : -i - 1] += 1;
+            state[bounds.length + 1] += millis;
+        }
+
         public static void observe(double[] state, double[] bounds, double value) {
             int i = Arrays.binarySearch(bounds, value);
             int bucket = i >= 0 ? i : -i - 1; // le semantics: value == bound falls in that bucket

@@ -68,19 +68,19 @@ public final class KpiCollector implements MultiCollector {
         out.add(counter(t, "coding_encounters_recoded", "EncounterCoded events with revision > 1 (rework), by the mode of that revision.", Series.CODED, 1));
         out.add(counter(t, "coding_coder_seconds", "Active coder seconds over all revisions (coding_seconds).", Series.CODED, 2));
         out.add(histogram(t, "coding_turnaround_seconds", "Revision-1 coding turnaround: occurred_at minus discharged_at, seconds.",
-                Series.TURNAROUND, Series.Buckets.TURNAROUND));
+                Series.TURNAROUND, Series.Buckets.TURNAROUND, 1000));
         out.addAll(dnfc(t));
         out.add(counter(t, "coding_ai_suggestions", "AI code suggestions reviewed by a coder.", Series.AI_SUGGESTIONS, 0));
-        out.add(histogram(t, "coding_ai_review_seconds", "Seconds a coder spent reviewing one AI suggestion.", Series.AI_REVIEW, Series.Buckets.AI_REVIEW));
+        out.add(histogram(t, "coding_ai_review_seconds", "Seconds a coder spent reviewing one AI suggestion.", Series.AI_REVIEW, Series.Buckets.AI_REVIEW, 1));
         out.add(counter(t, "coding_final_codes", "Codes of revision-1 codings, by where each code came from.", Series.FINAL_CODES, 0));
         out.add(claimsAdjudicated(t));
-        out.add(counter(t, "coding_claims_billed_dollars", "Billed dollars of first adjudications.", Series.CLAIMS, 2));
+        out.add(counter(t, "coding_claims_billed_dollars", "Billed dollars of first adjudications.", Series.CLAIMS, 2, 100));
         out.add(counter(t, "coding_claims_denied", "Initial denials (the claim's first adjudication is a denial), by CARC category.", Series.DENIED, 0));
-        out.add(counter(t, "coding_claims_denied_dollars", "Billed dollars of initial denials (HFMA dollar denial rate numerator).", Series.DENIED, 1));
-        out.add(counter(t, "coding_claims_paid_dollars", "Paid dollars of every ClaimPaid.", Series.CLAIMS, 3));
+        out.add(counter(t, "coding_claims_denied_dollars", "Billed dollars of initial denials (HFMA dollar denial rate numerator).", Series.DENIED, 1, 100));
+        out.add(counter(t, "coding_claims_paid_dollars", "Paid dollars of every ClaimPaid.", Series.CLAIMS, 3, 100));
         out.add(counter(t, "coding_denials_overturned", "Initial denials later paid (first payment only); labels of the initial denial.",
                 Series.OVERTURNED, 0));
-        out.add(histogram(t, "coding_claim_payment_seconds", "ClaimPaid: occurred_at minus submitted_at, seconds.", Series.PAYMENT, Series.Buckets.PAYMENT));
+        out.add(histogram(t, "coding_claim_payment_seconds", "ClaimPaid: occurred_at minus submitted_at, seconds.", Series.PAYMENT, Series.Buckets.PAYMENT, 1000));
         out.add(counter(t, "coding_events", "Events accepted, by event type.", Series.EVENTS, 0));
         out.add(counter(t, "coding_events_duplicate", "Duplicate events (event_id already accepted from the same topic) ignored.", Series.EVENTS, 1));
         out.add(counter(t, "coding_events_rejected", "Records sent to the dead-letter topic, by reason.", Series.REJECTED, 0));
@@ -96,10 +96,15 @@ public final class KpiCollector implements MultiCollector {
     }
 
     private static CounterSnapshot counter(KpiTotals t, String name, String help, Series s, int slot) {
+        return counter(t, name, help, s, slot, 1.0);
+    }
+
+    /** A counter whose state is kept in smaller exact units (cents): divided once, at export. */
+    private static CounterSnapshot counter(KpiTotals t, String name, String help, Series s, int slot, double unitsPerValue) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
         String[] names = s.labelNames().toArray(String[]::new);
         keyed(t.group(s)).forEach((labels, v) -> b.dataPoint(
-                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, labels.array())).value(v[slot]).build()));
+                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, labels.array())).value(v[slot] / unitsPerValue).build()));
         return b.build();
     }
 
@@ -121,7 +126,8 @@ public final class KpiCollector implements MultiCollector {
         return b.build();
     }
 
-    private static HistogramSnapshot histogram(KpiTotals t, String name, String help, Series s, double[] bounds) {
+    /** @param sumUnitsPerSecond the unit the state keeps the sum in (1000: milliseconds) */
+    private static HistogramSnapshot histogram(KpiTotals t, String name, String help, Series s, double[] bounds, double sumUnitsPerSecond) {
         HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help);
         String[] names = s.labelNames().toArray(String[]::new);
         double[] upper = new double[bounds.length + 1];
@@ -135,7 +141,7 @@ public final class KpiCollector implements MultiCollector {
             b.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
                     .labels(Labels.of(names, labels.array()))
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, counts))
-                    .sum(v[upper.length]).build());
+                    .sum(v[upper.length] / sumUnitsPerSecond).build());
         });
         return b.build();
     }

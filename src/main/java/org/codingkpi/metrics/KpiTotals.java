@@ -39,7 +39,7 @@ public final class KpiTotals {
     }
 
     public static KpiTotals read(KpiState state, Map<String, Integer> labelCaps) {
-        Map<String, double[]> sums = new HashMap<>();
+        Map<String, List<double[]>> parts = new HashMap<>();
         long[] streamTime = {Long.MIN_VALUE};
         Map<String, Set<String>> admitted = new HashMap<>();
         state.forEachSeries((key, value) -> {
@@ -48,13 +48,23 @@ public final class KpiTotals {
                 if (key.equals(Series.META.key("stream_time_ms"))) {
                     streamTime[0] = Math.max(streamTime[0], (long) value[0]);
                 }
-                sums.merge(key, value.clone(), KpiTotals::sum);
+                parts.computeIfAbsent(key, k -> new ArrayList<>(2)).add(value);
             } else if (s == Series.LABEL) {
                 String[] l = Series.labels(key);
                 admitted.computeIfAbsent(l[0], d -> new TreeSet<>()).add(l[1]);
             } else if (s != null) {
-                sums.merge(key, value.clone(), KpiTotals::sum);
+                parts.computeIfAbsent(key, k -> new ArrayList<>(2)).add(value);
             }
+        });
+        // tasks' shares of a series, added in a fixed order: the same state gives the same doubles
+        Map<String, double[]> sums = new HashMap<>();
+        parts.forEach((key, list) -> {
+            list.sort(java.util.Arrays::compare);
+            double[] total = list.get(0).clone();
+            for (int i = 1; i < list.size(); i++) {
+                sum(total, list.get(i));
+            }
+            sums.put(key, total);
         });
         Map<String, Set<String>> allowed = new HashMap<>();
         admitted.forEach((dim, values) -> {

@@ -10,6 +10,10 @@ import java.util.Arrays;
  * every dollar figure is derived from them at export time, so changing the ROI configuration never
  * needs a reprocessing of the history.
  *
+ * <p>Money is kept in cents and durations in milliseconds, as exact integers (in doubles, exact up
+ * to 2^53), so the totals do not depend on the order in which events of different partitions were
+ * added: a replay of the same file gives the same figures to the last digit.
+ *
  * <p>"AI modes" are AI_ASSISTED and AUTONOMOUS, judged on each revision's own coding_mode (labor) or on
  * the claim's attribution (denials, cash), as ROI.md defines.
  */
@@ -22,10 +26,13 @@ public final class RoiMonthTotals {
     static final int FIRST_ADJ_ALL = CODING_SECONDS_ALL + 1;         // first adjudications, any attribution
     static final int FIRST_ADJ_AI = FIRST_ADJ_ALL + 1;               // first adjudications attributed to AI modes
     static final int CODING_DENIALS_AI = FIRST_ADJ_AI + 1;           // of those, coding-category initial denials
-    static final int PAID_DOLLARS_ALL = CODING_DENIALS_AI + 1;       // Σ paid dollars of every ClaimPaid
-    static final int PAID_DOLLARS_AI = PAID_DOLLARS_ALL + 1;         // Σ paid dollars of ClaimPaid attributed to AI modes
-    static final int PAID_DOLLAR_DAYS_AI = PAID_DOLLARS_AI + 1;      // Σ days_to_payment x paid dollars, same claims
-    public static final int SIZE = PAID_DOLLAR_DAYS_AI + 1;
+    static final int PAID_CENTS_ALL = CODING_DENIALS_AI + 1;         // Σ paid cents of every ClaimPaid
+    static final int PAID_CENTS_AI = PAID_CENTS_ALL + 1;             // Σ paid cents of ClaimPaid attributed to AI modes
+    static final int PAID_MS_CENTS_AI_HI = PAID_CENTS_AI + 1;        // Σ millis_to_payment x paid cents, same claims,
+    static final int PAID_MS_CENTS_AI_LO = PAID_MS_CENTS_AI_HI + 1;  //   as an exact integer: HI x 2^40 + LO
+    public static final int SIZE = PAID_MS_CENTS_AI_LO + 1;
+    private static final double TWO_40 = 1L << 40;
+    private static final double MS_CENTS_PER_DAY_DOLLAR = 86_400_000.0 * 100.0;
 
     private final double[] v;
 
@@ -53,6 +60,10 @@ public final class RoiMonthTotals {
         double[] sum = v.clone();
         for (int i = 0; i < SIZE; i++) {
             sum[i] += other.v[i];
+        }
+        while (sum[PAID_MS_CENTS_AI_LO] >= TWO_40) {
+            sum[PAID_MS_CENTS_AI_LO] -= TWO_40;
+            sum[PAID_MS_CENTS_AI_HI] += 1;
         }
         return new RoiMonthTotals(sum);
     }
@@ -83,11 +94,18 @@ public final class RoiMonthTotals {
         }
     }
 
-    public void addPayment(double paidDollars, double daysToPayment, boolean aiMode) {
-        v[PAID_DOLLARS_ALL] += paidDollars;
+    public void addPayment(long paidCents, long millisToPayment, boolean aiMode) {
+        v[PAID_CENTS_ALL] += paidCents;
         if (aiMode) {
-            v[PAID_DOLLARS_AI] += paidDollars;
-            v[PAID_DOLLAR_DAYS_AI] += daysToPayment * paidDollars;
+            v[PAID_CENTS_AI] += paidCents;
+            // millis x cents reaches 10^17: add it as two exact integer parts, carrying the low part
+            long product = Math.multiplyExact(millisToPayment, paidCents);
+            v[PAID_MS_CENTS_AI_HI] += product >> 40;
+            v[PAID_MS_CENTS_AI_LO] += product & ((1L << 40) - 1);
+            if (v[PAID_MS_CENTS_AI_LO] >= TWO_40) {
+                v[PAID_MS_CENTS_AI_LO] -= TWO_40;
+                v[PAID_MS_CENTS_AI_HI] += 1;
+            }
         }
     }
 
@@ -122,16 +140,16 @@ public final class RoiMonthTotals {
     }
 
     public double paidDollars() {
-        return v[PAID_DOLLARS_ALL];
+        return v[PAID_CENTS_ALL] / 100.0;
     }
 
     public double paidDollarsAi() {
-        return v[PAID_DOLLARS_AI];
+        return v[PAID_CENTS_AI] / 100.0;
     }
 
     /** Σ days_to_payment x paid dollars over ClaimPaid attributed to AI modes. */
     public double paidDollarDaysAi() {
-        return v[PAID_DOLLAR_DAYS_AI];
+        return (v[PAID_MS_CENTS_AI_HI] * TWO_40 + v[PAID_MS_CENTS_AI_LO]) / MS_CENTS_PER_DAY_DOLLAR;
     }
 
     @Override

@@ -10,10 +10,17 @@ import org.codingkpi.events.RejectReason;
  */
 public final class InvalidEventException extends RuntimeException {
     private final RejectReason reason;
+    private final String detail;
 
     public InvalidEventException(RejectReason reason, String message) {
         super(reason.label() + ": " + message, null, false, false);
         this.reason = reason;
+        this.detail = message;
+    }
+
+    /** The message without the reason prefix. */
+    public String detail() {
+        return detail;
     }
 
     public RejectReason reason() {

@@ -198,10 +198,10 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
         RoiMonthTotals roi = roiMonth(occurredAt);
         if (e.getRevision() == 1) {
             coded[0] += 1;
-            double turnaround = (occurredAt - e.getDischargedAt().toEpochMilli()) / 1000.0;
+            long turnaround = occurredAt - e.getDischargedAt().toEpochMilli();
             String tKey = Series.TURNAROUND.key(facility, setting, mode);
             double[] t = get(tKey, Series.TURNAROUND);
-            Series.Buckets.observe(t, Series.Buckets.TURNAROUND, turnaround);
+            Series.Buckets.observeMillis(t, Series.Buckets.TURNAROUND, turnaround);
             kpi.put(tKey, t);
             Map<String, Integer> codes = new LinkedHashMap<>();
             for (CodeEntry c : e.getCodes()) {
@@ -354,7 +354,7 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
             String payer = caps.cap("payer", d.getPayerId());
             if (state.firstOutcome == ClaimState.NONE) {
                 String category = categorizer.categorize(d.getAdjustments(), d.getRemarkCodes());
-                double billed = d.getBilledCents() / 100.0;
+                long billed = d.getBilledCents();
                 String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
                 double[] c = get(cKey, Series.CLAIMS);
                 c[1] += 1;
@@ -377,13 +377,13 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
             ClaimPaid p = (ClaimPaid) event;
             String facility = caps.cap("facility", p.getFacilityId());
             String payer = caps.cap("payer", p.getPayerId());
-            double paid = p.getPaidCents() / 100.0;
+            long paid = p.getPaidCents();
             String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
             double[] c = get(cKey, Series.CLAIMS);
             c[3] += paid;
             if (state.firstOutcome == ClaimState.NONE) {
                 c[0] += 1;
-                c[2] += p.getBilledCents() / 100.0;
+                c[2] += p.getBilledCents();
                 state.firstOutcome = ClaimState.PAID;
                 roi.addFirstAdjudication(ai, false);
             } else if (state.firstOutcome == ClaimState.DENIED && !state.overturned) {
@@ -391,12 +391,12 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
                 add(Series.OVERTURNED.key(state.denialFacility, state.denialPayer, state.denialCategory), 0, 1);
             }
             kpi.put(cKey, c);
-            double seconds = (occurredAt - p.getSubmittedAt().toEpochMilli()) / 1000.0;
+            long millis = occurredAt - p.getSubmittedAt().toEpochMilli();
             String pKey = Series.PAYMENT.key(payer, mode);
             double[] h = get(pKey, Series.PAYMENT);
-            Series.Buckets.observe(h, Series.Buckets.PAYMENT, seconds);
+            Series.Buckets.observeMillis(h, Series.Buckets.PAYMENT, millis);
             kpi.put(pKey, h);
-            roi.addPayment(paid, seconds / 86400.0, ai);
+            roi.addPayment(paid, millis, ai);
             saveRoi(occurredAt, roi);
         }
         claims.put(claimId, state, streamTime);

@@ -36,9 +36,9 @@ class RoiDemoSizingTest {
         v[RoiMonthTotals.FIRST_ADJ_ALL] = n;
         v[RoiMonthTotals.FIRST_ADJ_AI] = n * aiShare;
         v[RoiMonthTotals.CODING_DENIALS_AI] = n * aiShare * 0.035 * 0.75;
-        v[RoiMonthTotals.PAID_DOLLARS_ALL] = n * 600;
-        v[RoiMonthTotals.PAID_DOLLARS_AI] = n * 600 * aiShare;
-        v[RoiMonthTotals.PAID_DOLLAR_DAYS_AI] = n * 600 * aiShare * 39;
+        v[RoiMonthTotals.PAID_CENTS_ALL] = n * 600 * 100;
+        v[RoiMonthTotals.PAID_CENTS_AI] = n * 600 * 100 * aiShare;
+        v[RoiMonthTotals.PAID_MS_CENTS_AI_LO] = n * 600 * 100 * aiShare * 39 * 86_400_000.0; // exact enough for sizing
         return t;
     }
 

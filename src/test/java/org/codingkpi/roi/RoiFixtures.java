@@ -42,7 +42,7 @@ final class RoiFixtures {
         feb.addRevision1Coding(Setting.INPATIENT, true);
         feb.addCodingSeconds(1_000_000, true);
         feb.addFirstAdjudication(true, true);
-        feb.addPayment(1_000_000, 1, true);
+        feb.addPayment(1_000_000L * 100, Math.round((1) * 86_400_000.0), true);
         months.put(YearMonth.of(2026, 2), feb);
 
         // k = 0
@@ -56,9 +56,9 @@ final class RoiFixtures {
             mar.addFirstAdjudication(false, false);
             mar.addFirstAdjudication(true, false);
         }
-        mar.addPayment(50_000, 99, false);
-        mar.addPayment(20_000, 20, true);
-        mar.addPayment(30_000, 110.0 / 3, true);  // Σ days x paid = 400,000 + 1,100,000 = 1,500,000
+        mar.addPayment(50_000L * 100, Math.round((99) * 86_400_000.0), false);
+        mar.addPayment(20_000L * 100, Math.round((20) * 86_400_000.0), true);
+        mar.addPayment(30_000L * 100, Math.round((110.0 / 3) * 86_400_000.0), true);  // Σ days x paid = 400,000 + 1,100,000 = 1,500,000
         months.put(YearMonth.of(2026, 3), mar);
 
         // k = 1 (April): no events at all
@@ -70,8 +70,8 @@ final class RoiFixtures {
         for (int i = 0; i < 10; i++) {
             may.addFirstAdjudication(true, i == 0);
         }
-        may.addPayment(10_000, 50, true);
-        may.addPayment(10_000, 10, false);
+        may.addPayment(10_000L * 100, Math.round((50) * 86_400_000.0), true);
+        may.addPayment(10_000L * 100, Math.round((10) * 86_400_000.0), false);
         months.put(YearMonth.of(2026, 5), may);
 
         // after the month of stream time: cannot happen, ignored
