@@ -91,7 +91,7 @@ public final class CodingKpiTopology {
                         .withKeySerde(bytes).withValueSerde(bytes).withNumberOfPartitions(encounterPartitions));
         KStream<byte[], byte[]> encounters = builder.stream(config.encountersTopic(), Consumed.with(bytes, bytes).withName("encounters-source"));
         KStream<byte[], byte[]> suggestions = builder.stream(config.aiTopic(), Consumed.with(bytes, bytes).withName("ai-suggestions-source"));
-        encounters
+        KStream<byte[], org.apache.avro.specific.SpecificRecord> accepted = encounters
                 .merge(suggestions, Named.as("merge-encounters-ai"))
                 .merge(claimsByEncounter, Named.as("merge-claims"))
                 .process(() -> new KpiProcessor(codec, categorizer, settings, observer), Named.as("kpi-processor"),

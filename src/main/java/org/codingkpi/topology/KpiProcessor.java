@@ -42,9 +42,10 @@ import java.util.PriorityQueue;
  * the encounters it owns passes here once. It decodes and validates the record (an invalid one is
  * thrown to the dead-letter handler before it touches state), drops duplicates by event_id, and
  * updates the KPI series, the ROI month totals, DNFC, attribution and claim state exactly as
- * shared/spec/KPIS.md §1–§4 defines. All times are event times; "now" is stream time.
+ * shared/spec/KPIS.md §1–§4 defines. All times are event times; "now" is stream time. Every
+ * accepted, non-duplicate event is forwarded, decoded, to the analyses downstream.
  */
-final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
+final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
     /** Header of the control record that `replay` sends at the end: publish waiting claims as unknown. */
     static final String CONTROL_HEADER = "coding-kpi.control";
     static final String CONTROL_FLUSH_PENDING = "flush-pending";
@@ -60,7 +61,7 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
     private final TopologySettings settings;
     private final EventObserver observer;
 
-    private ProcessorContext<Void, Void> context;
+    private ProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<String, double[]> kpi;
     private final Map<String, WindowStore<String, byte[]>> dedupe = new HashMap<>();
     /** Stream time per input feed (encounters, ai-suggestions, claims): the dedupe clock of each topic. */
@@ -95,7 +96,7 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
     }
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<byte[], SpecificRecord> context) {
         this.context = context;
         kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
         for (EventType t : EventType.values()) {
@@ -173,6 +174,8 @@ final class KpiProcessor implements Processor<byte[], byte[], Void, Void> {
         }
         purgeDnfcDaily();
         observer.eventProcessed(record.timestamp(), context.currentSystemTimeMs());
+        // accepted, first delivery: downstream analyses (compliance, drift) see each event once
+        context.forward(record.withValue(event));
     }
 
     // --- encounters ------------------------------------------------------------------------------
