@@ -34,6 +34,8 @@ public final class EventCodec {
     private final Map<String, Integer> writerIds = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+    /** Writer schemas with enum symbols the reader lacks (and no enum default): a failed read there is invalid_enum. */
+    private final java.util.Set<Integer> enumsMayNotResolve = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
     public EventCodec(SchemaRegistry registry) {
@@ -101,11 +103,17 @@ public final class EventCodec {
             if (msg.contains("missing required field")) {
                 throw new InvalidEventException(RejectReason.MISSING_FIELD, msg);
             }
-            if (msg.toLowerCase(java.util.Locale.ROOT).contains("enum") || msg.contains("symbol")) {
+            if (enumsMayNotResolve.contains(id) || msg.toLowerCase(java.util.Locale.ROOT).contains("enum")) {
                 throw new InvalidEventException(RejectReason.INVALID_ENUM, msg);
             }
             throw new InvalidEventException(RejectReason.UNDECODABLE, msg);
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException e) {
+            if (enumsMayNotResolve.contains(id)) {
+                throw new InvalidEventException(RejectReason.INVALID_ENUM, "an enum symbol the reader schema does not know ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            throw new InvalidEventException(RejectReason.UNDECODABLE, "corrupt Avro body (" + e.getClass().getSimpleName() + ")");
+        } catch (java.io.IOException e) {
             throw new InvalidEventException(RejectReason.UNDECODABLE, "corrupt Avro body (" + e.getClass().getSimpleName() + ")");
         }
     }
@@ -121,6 +129,41 @@ public final class EventCodec {
         if (type == null) {
             throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "schema id " + id + " is not one of the five event types");
         }
+        if (hasUnknownSymbols(writer, type.schema(), new java.util.HashSet<>())) {
+            enumsMayNotResolve.add(id);
+        }
         return new SpecificDatumReader<>(writer, type.schema());
+    }
+
+    private static boolean hasUnknownSymbols(Schema writer, Schema reader, java.util.Set<String> seen) {
+        switch (writer.getType()) {
+            case ENUM:
+                return reader.getType() == Schema.Type.ENUM && reader.getEnumDefault() == null
+                        && !reader.getEnumSymbols().containsAll(writer.getEnumSymbols());
+            case RECORD:
+                if (reader.getType() != Schema.Type.RECORD || !seen.add(writer.getFullName())) {
+                    return false;
+                }
+                for (Schema.Field wf : writer.getFields()) {
+                    Schema.Field rf = reader.getField(wf.name());
+                    if (rf != null && hasUnknownSymbols(wf.schema(), rf.schema(), seen)) {
+                        return true;
+                    }
+                }
+                return false;
+            case ARRAY:
+                return reader.getType() == Schema.Type.ARRAY && hasUnknownSymbols(writer.getElementType(), reader.getElementType(), seen);
+            case UNION:
+                for (Schema w : writer.getTypes()) {
+                    for (Schema r : reader.getType() == Schema.Type.UNION ? reader.getTypes() : java.util.List.of(reader)) {
+                        if (w.getType() == r.getType() && hasUnknownSymbols(w, r, seen)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            default:
+                return false;
+        }
     }
 }

@@ -143,4 +143,21 @@ class KpiTopologyTest {
         assertThat(kpi.value("coding_encounters_discharged_total")).isEqualTo(2.0);
         assertThat(kpi.value("coding_stream_time_seconds")).isEqualTo(days(100).getEpochSecond());
     }
+
+    @Test
+    void claimArrivingAfterItsWaitRanOutIsUnknownEvenIfTheCodingCameLate() {
+        // the encounter feed reaches day 40 before the coding of E1 arrives; the claim (day 1) is read last:
+        // had it been read first it would have given up at day 31, so it is unknown either way
+        kpi.pipe(discharged("E1", days(0)).build(), discharged("E2", days(40)).build(),
+                coded("E1", days(0), days(41), 1, CodingMode.MANUAL).build(),
+                paid("E1", "CL1", days(0), days(1)).build());
+        assertThat(kpi.value("coding_claims_adjudicated_total", "setting=\"unknown\"")).isEqualTo(1.0);
+    }
+
+    @Test
+    void claimReadAfterAnInTimeCodingIsAttributedWhateverTheFeedTimeNow() {
+        kpi.pipe(coded("E1", days(0), days(2), 1, CodingMode.AI_ASSISTED).build(), discharged("E2", days(90)).build(),
+                paid("E1", "CL1", days(3), days(10)).build());
+        assertThat(kpi.value("coding_claims_adjudicated_total", "coding_mode=\"AI_ASSISTED\"")).isEqualTo(1.0);
+    }
 }
