@@ -124,7 +124,7 @@ public final class Replay {
                 progress.printf("pipeline: %,d of %,d records processed%n", done, records);
                 lastReport = System.nanoTime();
             }
-            Thread.sleep(50);
+            Thread.sleep(Long.getLong("replay.poll.ms", 50));
         }
     }
 
