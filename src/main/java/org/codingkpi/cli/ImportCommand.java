@@ -3,8 +3,8 @@ package org.codingkpi.cli;
 import org.apache.kafka.clients.producer.Producer;
 import org.codingkpi.app.Importer;
 import org.codingkpi.config.PipelineConfig;
-import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.serde.SchemaRegistries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +31,7 @@ public final class ImportCommand implements Callable<Integer> {
         if (bootstrap != null) {
             c = c.with(PipelineConfig.BOOTSTRAP_SERVERS, bootstrap);
         }
-        EventCodec codec = new EventCodec(new BundledSchemaRegistry());
+        EventCodec codec = new EventCodec(SchemaRegistries.fromConfig(c));
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
             Importer.Result r = new Importer(c, codec, System.err).importFile(file, producer);
             System.err.printf("imported %,d lines: %,d records sent, %,d dead-lettered, %,d bad lines reported%n",

@@ -2,8 +2,8 @@ package org.codingkpi.cli;
 
 import org.codingkpi.app.Pipeline;
 import org.codingkpi.config.PipelineConfig;
-import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.serde.SchemaRegistries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +21,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());
-        Pipeline pipeline = Pipeline.start(c, new EventCodec(new BundledSchemaRegistry()), Extensions.forRun(c));
+        Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         pipeline.awaitTermination();
         return pipeline.failed() ? 1 : 0;

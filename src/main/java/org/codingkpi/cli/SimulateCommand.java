@@ -5,8 +5,8 @@ import org.codingkpi.app.Importer;
 import org.codingkpi.app.SimFeed;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.EventType;
-import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.serde.SchemaRegistries;
 import org.codingkpi.simulator.JsonlWriter;
 import org.codingkpi.simulator.SimEvent;
 import org.codingkpi.simulator.Simulator;
@@ -71,7 +71,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PipelineConfig c = PipelineConfig.load(config, System.getenv()).with(PipelineConfig.BOOTSTRAP_SERVERS, target.bootstrap);
         long n = 0;
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
-            SimFeed feed = new SimFeed(c, new EventCodec(new BundledSchemaRegistry()), producer);
+            SimFeed feed = new SimFeed(c, new EventCodec(SchemaRegistries.fromConfig(c)), producer);
             Simulator simulator = new Simulator(sim);
             while (simulator.hasNext()) {
                 SimEvent e = simulator.next();

@@ -45,6 +45,16 @@ public final class PipelineConfig {
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_BIND = "metrics.bind.address";
     public static final String ROI_FILE = "roi.file";
+    /** Every {@code schema.registry.*} key is the project's own (never passed to Kafka): docs/schema-registry.md. */
+    public static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    public static final String SCHEMA_REGISTRY_CONNECT_TIMEOUT = "schema.registry.connect.timeout";
+    public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT = "schema.registry.request.timeout";
+    public static final String SCHEMA_REGISTRY_RETRIES = "schema.registry.retries";
 
     public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT,
             TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, LABEL_CAP,
@@ -195,7 +205,7 @@ public final class PipelineConfig {
     public Properties streamsProperties() {
         Properties p = new Properties();
         values.forEach((k, v) -> {
-            if (!OWN_KEYS.contains(k)) {
+            if (!OWN_KEYS.contains(k) && !k.startsWith(SCHEMA_REGISTRY_PREFIX)) {
                 p.put(k, v);
             }
         });

@@ -1,0 +1,79 @@
+package org.codingkpi.serde;
+
+import org.codingkpi.config.PipelineConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+
+/**
+ * Chooses the schema registry from the configuration: without {@code schema.registry.url} the
+ * bundled in-process one (the five event schemas under fixed ids; fine while every producer is this
+ * program), with it a {@link RestSchemaRegistry}. Used by {@code run}, {@code import} and
+ * {@code simulate}; {@code demo} and {@code replay} always use the bundled one.
+ */
+public final class SchemaRegistries {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistries.class);
+
+    private SchemaRegistries() {
+    }
+
+    public static SchemaRegistry fromConfig(PipelineConfig config) {
+        String url = config.get(PipelineConfig.SCHEMA_REGISTRY_URL);
+        if (url == null || url.isBlank()) {
+            LOG.info("No schema.registry.url: using the bundled in-process schema registry");
+            return new BundledSchemaRegistry();
+        }
+        RestSchemaRegistry.Builder b = RestSchemaRegistry.builder(url)
+                .basicAuth(config.get(PipelineConfig.SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO));
+        String timeout = config.get(PipelineConfig.SCHEMA_REGISTRY_CONNECT_TIMEOUT);
+        if (timeout != null && !timeout.isBlank()) {
+            b.connectTimeout(PipelineConfig.parseDuration(PipelineConfig.SCHEMA_REGISTRY_CONNECT_TIMEOUT, timeout));
+        }
+        timeout = config.get(PipelineConfig.SCHEMA_REGISTRY_REQUEST_TIMEOUT);
+        if (timeout != null && !timeout.isBlank()) {
+            b.requestTimeout(PipelineConfig.parseDuration(PipelineConfig.SCHEMA_REGISTRY_REQUEST_TIMEOUT, timeout));
+        }
+        String retries = config.get(PipelineConfig.SCHEMA_REGISTRY_RETRIES);
+        if (retries != null && !retries.isBlank()) {
+            try {
+                b.retries(Integer.parseInt(retries.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(PipelineConfig.SCHEMA_REGISTRY_RETRIES + ": expected an integer >= 0, got \""
+                        + retries + "\"");
+            }
+        }
+        String truststore = config.get(PipelineConfig.SCHEMA_REGISTRY_TRUSTSTORE_LOCATION);
+        if (truststore != null && !truststore.isBlank()) {
+            b.sslContext(sslContext(Path.of(truststore.trim()), config.get(PipelineConfig.SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD),
+                    config.get(PipelineConfig.SCHEMA_REGISTRY_TRUSTSTORE_TYPE)));
+        }
+        RestSchemaRegistry registry = b.build();
+        LOG.info("Using the schema registry at {}", registry.urls());
+        return registry;
+    }
+
+    /** A TLS context that trusts the certificates of a truststore file (PKCS12 by default; JKS too). */
+    static SSLContext sslContext(Path file, String password, String type) {
+        String storeType = type == null || type.isBlank() ? KeyStore.getDefaultType() : type.trim();
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(storeType);
+            store.load(in, password == null ? null : password.toCharArray());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(PipelineConfig.SCHEMA_REGISTRY_TRUSTSTORE_LOCATION + ": cannot load " + file + " as a "
+                    + storeType + " truststore (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+}
