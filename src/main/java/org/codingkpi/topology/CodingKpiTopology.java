@@ -42,6 +42,7 @@ public final class CodingKpiTopology {
     public static final String PENDING_STORE = "pending-claims-store";
     public static final String DNFC_STORE = "dnfc-store";
     public static final String REJECTS_STORE = "rejects-store";
+    public static final String EXPIRY_INDEX_STORE = "expiry-index-store";
     public static final String CLAIMS_REPARTITION = "claims-by-encounter";
 
     private CodingKpiTopology() {
@@ -64,18 +65,14 @@ public final class CodingKpiTopology {
             feeds.add(t.defaultTopic());
         }
         for (String feed : feeds) {
-            builder.addStateStore(Stores.windowStoreBuilder(
-                            Stores.persistentWindowStore(dedupeStore(feed), Duration.ofMillis(settings.dedupeRetentionMs()), Duration.ofMillis(1), false),
-                            Serdes.String(), bytes)
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(dedupeStore(feed)), Serdes.String(), Serdes.Long())
                     .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
         }
-        builder.addStateStore(Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(ATTRIBUTION_STORE, Duration.ofMillis(settings.attributionRetentionMs()), Duration.ofMillis(1), false),
-                        Serdes.String(), StateSerdes.attribution())
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ATTRIBUTION_STORE), Serdes.String(), StateSerdes.attribution())
                 .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
-        builder.addStateStore(Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(CLAIM_STORE, Duration.ofMillis(settings.attributionRetentionMs()), Duration.ofMillis(1), false),
-                        Serdes.String(), StateSerdes.claimState())
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIM_STORE), Serdes.String(), StateSerdes.claimState())
+                .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), bytes)
                 .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), StateSerdes.pendingClaims())
                 .withLoggingEnabled(java.util.Map.of()));
@@ -95,7 +92,7 @@ public final class CodingKpiTopology {
                 .merge(suggestions, Named.as("merge-encounters-ai"))
                 .merge(claimsByEncounter, Named.as("merge-claims"))
                 .process(() -> new KpiProcessor(codec, categorizer, settings, observer), Named.as("kpi-processor"),
-                        java.util.stream.Stream.concat(java.util.stream.Stream.of(KPI_STORE, ATTRIBUTION_STORE, CLAIM_STORE, PENDING_STORE, DNFC_STORE),
+                        java.util.stream.Stream.concat(java.util.stream.Stream.of(KPI_STORE, ATTRIBUTION_STORE, CLAIM_STORE, PENDING_STORE, DNFC_STORE, EXPIRY_INDEX_STORE),
                                 feeds.stream().map(CodingKpiTopology::dedupeStore)).toArray(String[]::new));
 
         builder.stream(config.deadLetterTopic(), Consumed.with(bytes, bytes).withName("dead-letter-source"))

@@ -8,8 +8,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.codingkpi.events.AiSuggestionReviewed;
 import org.codingkpi.events.ClaimDenied;
 import org.codingkpi.events.ClaimPaid;
@@ -54,7 +52,9 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     static final String META_CONTROL_MARKERS = "control_markers";
     static final String META_FEED_TIME_PREFIX = "feed_time_ms:";
     private static final long DAY_MS = 86_400_000L;
-    private static final byte[] SEEN = {1};
+    private static final long PURGE_INTERVAL_MS = 3_600_000L;
+    private static final char ATTRIBUTION_TAG = 'A';
+    private static final char CLAIM_TAG = 'C';
 
     private final EventCodec codec;
     private final DenialCategorizer categorizer;
@@ -63,11 +63,13 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
 
     private ProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<String, double[]> kpi;
-    private final Map<String, WindowStore<String, byte[]>> dedupe = new HashMap<>();
+    private final Map<String, KeyValueStore<String, Long>> dedupe = new HashMap<>();
     /** Stream time per input feed (encounters, ai-suggestions, claims): the dedupe clock of each topic. */
     private final Map<String, long[]> feedTime = new HashMap<>();
-    private WindowStore<String, Attribution> attributions;
-    private WindowStore<String, ClaimState> claims;
+    private KeyValueStore<String, Attribution> attributions;
+    private KeyValueStore<String, ClaimState> claims;
+    private TimeIndex expiry;
+    private final Map<String, Long> lastPurge = new HashMap<>();
     private KeyValueStore<String, List<PendingClaimEvent>> pending;
     private KeyValueStore<String, DnfcEntry> dnfc;
     private LabelCaps caps;
@@ -107,6 +109,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         claims = context.getStateStore(CodingKpiTopology.CLAIM_STORE);
         pending = context.getStateStore(CodingKpiTopology.PENDING_STORE);
         dnfc = context.getStateStore(CodingKpiTopology.DNFC_STORE);
+        expiry = new TimeIndex(context.getStateStore(CodingKpiTopology.EXPIRY_INDEX_STORE));
         try (KeyValueIterator<String, double[]> it = kpi.all()) {
             while (it.hasNext()) {
                 KeyValue<String, double[]> kv = it.next();
@@ -142,7 +145,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         EventType type = EventType.of(event);
         long occurredAt = occurredAt(event);
         String feed = type.defaultTopic();
-        WindowStore<String, byte[]> seen = dedupe.get(feed);
+        KeyValueStore<String, Long> seen = dedupe.get(feed);
         long[] feedClock = feedTime.get(feed);
         String eventId = eventId(event);
         if (isDuplicate(seen, eventId, feedClock[0])) {
@@ -157,7 +160,9 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
             feedClock[0] = occurredAt;
             setMeta(META_FEED_TIME_PREFIX + feed, occurredAt);
         }
-        seen.put(eventId, SEEN, feedClock[0]);
+        seen.put(eventId, feedClock[0]);
+        expiry.add(dedupeTag(feed), feedClock[0], eventId);
+        purge(feed, dedupeTag(feed), feedClock[0], settings.dedupeRetentionMs(), seen);
         add(Series.EVENTS.key(type.name()), 0, 1);
         switch (type) {
             case EncounterDischarged -> discharged((EncounterDischarged) event);
@@ -173,6 +178,8 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
             }
         }
         purgeDnfcDaily();
+        purge("attribution", ATTRIBUTION_TAG, streamTime, settings.attributionRetentionMs(), attributions);
+        purge("claims", CLAIM_TAG, streamTime, settings.attributionRetentionMs(), claims);
         observer.eventProcessed(record.timestamp(), context.currentSystemTimeMs());
         // accepted, first delivery: downstream analyses (compliance, drift) see each event once
         context.forward(record.withValue(event));
@@ -214,7 +221,8 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
             roi.addRevision1Coding(e.getSetting(), ai);
             if (latest(attributions, e.getEncounterId()) == null) {
                 Attribution attribution = new Attribution(setting, mode, feedTimeBefore);
-                attributions.put(e.getEncounterId(), attribution, streamTime);
+                attributions.put(e.getEncounterId(), attribution);
+                expiry.add(ATTRIBUTION_TAG, streamTime, e.getEncounterId());
                 dnfc.delete(e.getEncounterId());
                 resolvePending(e.getEncounterId(), attribution);
             }
@@ -402,7 +410,14 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
             roi.addPayment(paid, millis, ai);
             saveRoi(occurredAt, roi);
         }
-        claims.put(claimId, state, streamTime);
+        if (state.touchedMs != streamTime) {
+            if (state.touchedMs != Long.MIN_VALUE) {
+                expiry.remove(CLAIM_TAG, state.touchedMs, claimId);
+            }
+            state.touchedMs = streamTime;
+            expiry.add(CLAIM_TAG, streamTime, claimId);
+        }
+        claims.put(claimId, state);
     }
 
     // --- DNFC retention --------------------------------------------------------------------------
@@ -427,22 +442,36 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
 
     // --- state helpers ---------------------------------------------------------------------------
 
-    private boolean isDuplicate(WindowStore<String, byte[]> store, String eventId, long feedClock) {
-        if (feedClock == Long.MIN_VALUE) {
-            return false;
+    private boolean isDuplicate(KeyValueStore<String, Long> store, String eventId, long feedClock) {
+        Long seenAt = store.get(eventId);
+        return seenAt != null && feedClock - seenAt <= settings.dedupeRetentionMs();
+    }
+
+    private static char dedupeTag(String feed) {
+        return switch (feed) {
+            case "encounters" -> 'e';
+            case "ai-suggestions" -> 'a';
+            default -> 'c';
+        };
+    }
+
+    /**
+     * Deletes what a store keeps beyond its retention, at most once per hour of the clock that
+     * drives it: an entry lives between its retention and its retention plus an hour.
+     */
+    private void purge(String name, char tag, long clock, long retentionMs, KeyValueStore<String, ?> store) {
+        Long last = lastPurge.get(name);
+        if (last != null && clock - last < PURGE_INTERVAL_MS) {
+            return;
         }
-        try (WindowStoreIterator<byte[]> it = store.fetch(eventId, Math.max(0, feedClock - settings.dedupeRetentionMs()), feedClock)) {
-            return it.hasNext();
+        lastPurge.put(name, clock);
+        for (String key : expiry.expire(tag, clock - retentionMs)) {
+            store.delete(key);
         }
     }
 
-    private <V> V latest(WindowStore<String, V> store, String key) {
-        if (streamTime == Long.MIN_VALUE) {
-            return null;
-        }
-        try (WindowStoreIterator<V> it = store.backwardFetch(key, Math.max(0, streamTime - settings.attributionRetentionMs()), streamTime)) {
-            return it.hasNext() ? it.next().value : null;
-        }
+    private static <V> V latest(KeyValueStore<String, V> store, String key) {
+        return store.get(key);
     }
 
     private double[] get(String key, Series s) {

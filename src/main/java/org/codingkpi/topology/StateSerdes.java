@@ -94,6 +94,8 @@ public final class StateSerdes {
         public String denialFacility = "";
         public String denialPayer = "";
         public String denialCategory = "";
+        /** Stream time of the last update: retention runs from it. */
+        public long touchedMs = Long.MIN_VALUE;
     }
 
     public static Serde<ClaimState> claimState() {
@@ -109,6 +111,7 @@ public final class StateSerdes {
                     out.writeUTF(c.denialFacility);
                     out.writeUTF(c.denialPayer);
                     out.writeUTF(c.denialCategory);
+                    out.writeLong(c.touchedMs);
                 }),
                 (topic, bytes) -> bytes == null ? null : read(bytes, in -> {
                     ClaimState c = new ClaimState();
@@ -120,6 +123,7 @@ public final class StateSerdes {
                     c.denialFacility = in.readUTF();
                     c.denialPayer = in.readUTF();
                     c.denialCategory = in.readUTF();
+                    c.touchedMs = in.readLong();
                     return c;
                 }));
     }

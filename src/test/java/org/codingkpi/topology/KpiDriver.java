@@ -47,6 +47,12 @@ public final class KpiDriver implements AutoCloseable {
         Map<String, String> o = new HashMap<>(overrides);
         o.putIfAbsent(PipelineConfig.APPLICATION_ID, "kpi-test");
         o.putIfAbsent(PipelineConfig.BOOTSTRAP_SERVERS, "unused:9092");
+        try {
+            // a state directory of its own: drivers of other tests (or other checkouts) never share RocksDB files
+            o.putIfAbsent("state.dir", java.nio.file.Files.createTempDirectory("kpi-driver-").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         config = PipelineConfig.of(o);
         driver = new TopologyTestDriver(
                 CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE),
