@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** The metric families and reports beyond KPIS.md §3 that the commands add: realized-vs-projected ROI. */
-final class Extensions {
+public final class Extensions {
     private Extensions() {
     }
 
@@ -51,8 +51,16 @@ final class Extensions {
         }
     }
 
+    /**
+     * The ROI extension exactly as {@code replay --roi FILE} wires it (metrics and DIR/roi-report.html);
+     * the defaults of ROI.md without a file. A bad file is a {@link org.codingkpi.roi.RoiConfigException}.
+     */
+    public static Replay.Extension roi(Path roiFile) {
+        return new Roi(roiFile == null ? RoiConfig.defaults() : RoiConfig.load(roiFile));
+    }
+
     static List<Replay.Extension> forReplay(Path roiFile) {
-        return List.of(new Roi(roiFile == null ? RoiConfig.defaults() : RoiConfig.load(roiFile)));
+        return List.of(roi(roiFile));
     }
 
     static List<Function<KpiTotals, Collection<MetricSnapshot>>> forRun(PipelineConfig config) {

@@ -32,18 +32,29 @@ final class ReferenceModel {
     private final int partitions;
     private final long maxWaitMs;
     final Map<String, Double> expected = new TreeMap<>();
+    /** After {@link #run}: the accepted events (valid, first delivery per topic), in delivery order. */
+    final List<SpecificRecord> accepted = new ArrayList<>();
+    /** After {@link #run}: the largest occurred_at of the accepted events (ms). */
+    long streamTimeMs = Long.MIN_VALUE;
+    /** After {@link #run}: each claim's attribution (KPIS.md §1), decided once at its first event. */
+    final Map<String, Attribution> claimAttribution = new HashMap<>();
 
     ReferenceModel(int partitions, long maxWaitMs) {
         this.partitions = partitions;
         this.maxWaitMs = maxWaitMs;
     }
 
-    private record Attribution(String setting, String mode, long feedMaxBefore) {
+    record Attribution(String setting, String mode, long feedMaxBefore) {
+        /** ROI.md's AI modes. */
+        boolean aiMode() {
+            return mode.equals("AI_ASSISTED") || mode.equals("AUTONOMOUS");
+        }
     }
 
     void run(List<SpecificRecord> deliveries) {
         Map<String, Set<String>> seen = new HashMap<>();
-        List<SpecificRecord> accepted = new ArrayList<>();
+        accepted.clear();
+        claimAttribution.clear();
         long streamTime = Long.MIN_VALUE;
         for (SpecificRecord e : deliveries) {
             EventType t = EventType.of(e);
@@ -55,6 +66,7 @@ final class ReferenceModel {
             accepted.add(e);
             streamTime = Math.max(streamTime, EventType.occurredAtMs(e));
         }
+        streamTimeMs = streamTime;
         // encounter feed, per partition, in order
         Map<Integer, Long> feedMax = new HashMap<>();
         Map<String, Attribution> attribution = new HashMap<>();
@@ -102,7 +114,6 @@ final class ReferenceModel {
             add("coding_dnfc_charges_dollars", d.getExpectedChargeCents() / 100.0, "facility", d.getFacilityId(), "setting", d.getSetting().name(), "age", age);
         }
         // claims, in order
-        Map<String, Attribution> claimAttribution = new HashMap<>();
         Map<String, String[]> firstDenial = new HashMap<>();
         Set<String> adjudicated = new HashSet<>();
         Set<String> overturned = new HashSet<>();
