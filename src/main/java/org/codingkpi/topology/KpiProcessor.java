@@ -125,6 +125,12 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
                 deadlines.add(new PendingDeadline(earliestDeadline(kv.value), kv.key));
             }
         }
+        observer.taskReady(context.taskId());
+    }
+
+    @Override
+    public void close() {
+        observer.taskClosed(context.taskId());
     }
 
     @Override
