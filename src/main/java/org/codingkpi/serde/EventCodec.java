@@ -104,6 +104,10 @@ public final class EventCodec {
             if (msg.toLowerCase(java.util.Locale.ROOT).contains("enum") || msg.contains("symbol")) {
                 throw new InvalidEventException(RejectReason.INVALID_ENUM, msg);
             }
+            if (msg.startsWith("No match for")) {
+                // a writer enum symbol the reader's enum lacks (Avro names the symbol; the header says which field is wrong only by schema)
+                throw new InvalidEventException(RejectReason.INVALID_ENUM, "an enum symbol the event schema does not know");
+            }
             throw new InvalidEventException(RejectReason.UNDECODABLE, msg);
         } catch (RuntimeException | java.io.IOException e) {
             throw new InvalidEventException(RejectReason.UNDECODABLE, "corrupt Avro body (" + e.getClass().getSimpleName() + ")");

@@ -45,6 +45,12 @@ public final class KpiDriver implements AutoCloseable {
         Map<String, String> o = new HashMap<>(overrides);
         o.putIfAbsent(PipelineConfig.APPLICATION_ID, "kpi-test");
         o.putIfAbsent(PipelineConfig.BOOTSTRAP_SERVERS, "unused:9092");
+        // a state directory of its own: concurrent builds on one machine would share /tmp/kafka-streams/kpi-test
+        try {
+            o.putIfAbsent(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("kpi-driver-").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         config = PipelineConfig.of(o);
         driver = new TopologyTestDriver(
                 CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE),
