@@ -13,14 +13,18 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.metrics.KpiCollector;
 import org.codingkpi.metrics.KpiTotals;
+import org.codingkpi.metrics.LiveTasks;
 import org.codingkpi.metrics.MetricsServer;
 import org.codingkpi.metrics.StreamsKpiState;
 import org.codingkpi.serde.EventCodec;
@@ -44,6 +48,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -60,6 +65,8 @@ public final class Pipeline implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
     private final KpiCollector collector;
+    private final StreamsKpiState kpiState;
+    private final Map<String, Integer> caps;
     private final MetricsServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
@@ -73,7 +80,23 @@ public final class Pipeline implements AutoCloseable {
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
                         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30))
                 .register(registry);
-        EventObserver observer = (ts, now) -> latency.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
+        LiveTasks live = new LiveTasks();
+        EventObserver observer = new EventObserver() {
+            @Override
+            public void eventProcessed(long ts, long now) {
+                latency.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void taskReady(TaskId task) {
+                live.started(task);
+            }
+
+            @Override
+            public void taskClosed(TaskId task) {
+                live.stopped(task);
+            }
+        };
         DenialCategorizer categorizer = config.denialCategoriesFile() == null
                 ? DenialCategorizer.defaults() : DenialCategorizer.load(config.denialCategoriesFile());
         Topology topology = CodingKpiTopology.buildTopology(config, codec, categorizer, partitions, observer);
@@ -91,8 +114,17 @@ public final class Pipeline implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        Map<String, Integer> caps = TopologySettings.from(config).labelCaps();
-        collector = new KpiCollector(() -> KpiTotals.read(new StreamsKpiState(streams), caps), extensions);
+        caps = TopologySettings.from(config).labelCaps();
+        kpiState = new StreamsKpiState(streams, live, topology.describe(), config.dnfcRetention().toMillis());
+        // the task gauge comes from the same read as the KPI families (KpiCollector reads once per scrape)
+        AtomicReference<StreamsKpiState.Read> lastRead = new AtomicReference<>();
+        List<Function<KpiTotals, Collection<MetricSnapshot>>> families = new ArrayList<>(extensions);
+        families.add(t -> List.of(lastRead.get().publishedTasks()));
+        collector = new KpiCollector(() -> {
+            StreamsKpiState.Read read = kpiState.read();
+            lastRead.set(read);
+            return KpiTotals.read(read.state(), caps);
+        }, families);
         registry.getPrometheusRegistry().register(collector);
         Gauge.builder("coding.pipeline.ready", () -> state == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 when Kafka Streams is RUNNING").register(registry);
@@ -188,7 +220,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** One read of this instance's KPI state. */
     public KpiTotals totals() {
-        return KpiTotals.read(new StreamsKpiState(streams), TopologySettings.from(config).labelCaps());
+        return KpiTotals.read(kpiState.read().state(), caps);
     }
 
     /** Blocks until Kafka Streams stops (ERROR or NOT_RUNNING). */
@@ -200,9 +232,19 @@ public final class Pipeline implements AutoCloseable {
         return state == KafkaStreams.State.ERROR;
     }
 
+    /**
+     * Stops Kafka Streams and leaves the consumer group, so that the partitions move to the other
+     * instances at once rather than after {@code session.timeout.ms}. A static member
+     * ({@code group.instance.id} set) stays in the group: it is expected back within the session
+     * timeout (a rolling restart) and gets its partitions back without a rebalance.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(60));
+        boolean staticMember = config.streamsProperties().stringPropertyNames().stream()
+                .anyMatch(k -> k.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) || k.endsWith("." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        streams.close(CloseOptions.groupMembershipOperation(staticMember
+                ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(60)));
         streamsMetrics.close();
         server.close();
         registry.close();

@@ -24,8 +24,9 @@ import java.util.function.Supplier;
 
 /**
  * Publishes the KPI state as the coding_* families of shared/spec/KPIS.md §3, computed at scrape
- * time from state (never from in-memory counters), so they survive restarts. When the state cannot
- * be read (a rebalance is under way) the last good scrape is served, so counters never dip.
+ * time from state (never from in-memory counters), so they survive restarts. What a read contains
+ * while partitions move is {@link StreamsKpiState}'s rule (task by task); if a read fails outright,
+ * the last good scrape is served.
  */
 public final class KpiCollector implements MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(KpiCollector.class);
@@ -45,8 +46,9 @@ public final class KpiCollector implements MultiCollector {
         this.extensions = List.copyOf(extensions);
     }
 
+    /** Synchronized: one state read per scrape, and the extensions see the read of the same scrape. */
     @Override
-    public MetricSnapshots collect() {
+    public synchronized MetricSnapshots collect() {
         try {
             KpiTotals t = totals.get();
             List<MetricSnapshot> out = snapshots(t);
@@ -160,7 +162,7 @@ public final class KpiCollector implements MultiCollector {
             String age = ageDays < 1 ? "0-1d" : ageDays < 3 ? "1-3d" : ageDays < 7 ? "3-7d" : "7d+";
             double[] v = byKey.computeIfAbsent(t.capLabel("facility", e.facility()) + Series.SEP + e.setting() + Series.SEP + age, k -> new double[2]);
             v[0] += 1;
-            v[1] += e.expectedChargeCents() / 100.0;
+            v[1] += e.expectedChargeCents(); // exact cents: the sum does not depend on the order of the entries
         }
         GaugeSnapshot.Builder count = GaugeSnapshot.builder().name("coding_dnfc_encounters")
                 .help("Encounters discharged and not final coded (no revision-1 coding yet), by age = stream time minus discharge.");
@@ -170,7 +172,7 @@ public final class KpiCollector implements MultiCollector {
         byKey.forEach((k, v) -> {
             Labels labels = Labels.of(names, k.split(String.valueOf(Series.SEP), -1));
             count.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v[0]).build());
-            dollars.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v[1]).build());
+            dollars.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v[1] / 100.0).build());
         });
         return List.of(count.build(), dollars.build());
     }

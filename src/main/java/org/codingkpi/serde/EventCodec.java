@@ -106,6 +106,10 @@ public final class EventCodec {
             if (enumsMayNotResolve.contains(id) || msg.toLowerCase(java.util.Locale.ROOT).contains("enum")) {
                 throw new InvalidEventException(RejectReason.INVALID_ENUM, msg);
             }
+            if (msg.startsWith("No match for")) {
+                // a writer enum symbol the reader's enum lacks (Avro names the symbol; the header says which field is wrong only by schema)
+                throw new InvalidEventException(RejectReason.INVALID_ENUM, "an enum symbol the event schema does not know");
+            }
             throw new InvalidEventException(RejectReason.UNDECODABLE, msg);
         } catch (RuntimeException e) {
             if (enumsMayNotResolve.contains(id)) {

@@ -96,7 +96,7 @@ public final class CodingKpiTopology {
                                 feeds.stream().map(CodingKpiTopology::dedupeStore)).toArray(String[]::new));
 
         builder.stream(config.deadLetterTopic(), Consumed.with(bytes, bytes).withName("dead-letter-source"))
-                .process(RejectCounter::new, Named.as("dead-letter-counter"), REJECTS_STORE);
+                .process(() -> new RejectCounter(observer), Named.as("dead-letter-counter"), REJECTS_STORE);
         return builder.build();
     }
 }

@@ -17,10 +17,12 @@ import org.codingkpi.events.EncounterCoded;
 import org.codingkpi.events.EncounterDischarged;
 import org.codingkpi.events.EventType;
 import org.codingkpi.events.EventValidator;
+import org.codingkpi.events.RejectReason;
 import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.roi.RoiMonthTotals;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.serde.InvalidEventException;
 import org.codingkpi.topology.StateSerdes.Attribution;
 import org.codingkpi.topology.StateSerdes.ClaimState;
 import org.codingkpi.topology.StateSerdes.DnfcEntry;
@@ -62,6 +64,8 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     private final EventObserver observer;
 
     private ProcessorContext<byte[], SpecificRecord> context;
+    /** The claims repartition topic: the only way claim events may arrive (keyed by encounter_id). */
+    private String claimsTopic;
     private KeyValueStore<String, double[]> kpi;
     private final Map<String, KeyValueStore<String, Long>> dedupe = new HashMap<>();
     /** Stream time per input feed (encounters, ai-suggestions, claims): the dedupe clock of each topic. */
@@ -100,6 +104,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     @Override
     public void init(ProcessorContext<byte[], SpecificRecord> context) {
         this.context = context;
+        claimsTopic = context.applicationId() + "-" + CodingKpiTopology.CLAIMS_REPARTITION + "-repartition";
         kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
         for (EventType t : EventType.values()) {
             String feed = t.defaultTopic();
@@ -128,6 +133,12 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
                 deadlines.add(new PendingDeadline(earliestDeadline(kv.value), kv.key));
             }
         }
+        observer.taskReady(context.taskId());
+    }
+
+    @Override
+    public void close() {
+        observer.taskClosed(context.taskId());
     }
 
     @Override
@@ -141,8 +152,13 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
             return;
         }
         SpecificRecord event = codec.decode(record.value());
-        EventValidator.validate(event, context.currentSystemTimeMs());
         EventType type = EventType.of(event);
+        boolean claim = type == EventType.ClaimDenied || type == EventType.ClaimPaid;
+        if (claim != context.recordMetadata().map(m -> m.topic().equals(claimsTopic)).orElse(false)) {
+            // a claim on the encounters or AI topic would be attributed in its claim_id's task, not its encounter's
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, type.name() + " does not belong on this topic");
+        }
+        EventValidator.validate(event, context.currentSystemTimeMs());
         long occurredAt = occurredAt(event);
         String feed = type.defaultTopic();
         KeyValueStore<String, Long> seen = dedupe.get(feed);

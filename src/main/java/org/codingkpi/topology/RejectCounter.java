@@ -12,11 +12,24 @@ import org.codingkpi.kpi.Series;
  * comes from state like every other counter.
  */
 final class RejectCounter implements Processor<byte[], byte[], Void, Void> {
+    private final EventObserver observer;
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, double[]> store;
+
+    RejectCounter(EventObserver observer) {
+        this.observer = observer;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(CodingKpiTopology.REJECTS_STORE);
+        observer.taskReady(context.taskId());
+    }
+
+    @Override
+    public void close() {
+        observer.taskClosed(context.taskId());
     }
 
     @Override

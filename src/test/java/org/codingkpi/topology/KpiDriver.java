@@ -32,8 +32,6 @@ import java.util.Map;
 
 /** The topology under TopologyTestDriver, with the exporter on top: pipe events in, read metrics out. */
 public final class KpiDriver implements AutoCloseable {
-    /** The driver's wall clock: far enough after the test events that none is "in the future". */
-    public static final Instant WALL_CLOCK = TestEvents.T0.plusSeconds(86400L * 400);
     public final PipelineConfig config;
     public final EventCodec codec = new EventCodec(new BundledSchemaRegistry());
     public final TopologyTestDriver driver;
@@ -47,16 +45,16 @@ public final class KpiDriver implements AutoCloseable {
         Map<String, String> o = new HashMap<>(overrides);
         o.putIfAbsent(PipelineConfig.APPLICATION_ID, "kpi-test");
         o.putIfAbsent(PipelineConfig.BOOTSTRAP_SERVERS, "unused:9092");
+        // a state directory of its own: concurrent builds on one machine would share /tmp/kafka-streams/kpi-test
         try {
-            // a state directory of its own: drivers of other tests (or other checkouts) never share RocksDB files
-            o.putIfAbsent("state.dir", java.nio.file.Files.createTempDirectory("kpi-driver-").toString());
+            o.putIfAbsent(org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("kpi-driver-").toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         config = PipelineConfig.of(o);
         driver = new TopologyTestDriver(
                 CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE),
-                config.streamsProperties(), WALL_CLOCK);
+                config.streamsProperties(), TestEvents.T0.plusSeconds(86400L * 400));
         for (String topic : List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic(), config.deadLetterTopic())) {
             inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
         }
@@ -86,12 +84,12 @@ public final class KpiDriver implements AutoCloseable {
         return this;
     }
 
-    /** The dead-letter records emitted since the last call (the driver also feeds them to the reject counter). */
+    /** The dead-letter records emitted so far; the driver feeds them back to the reject counter. */
     public List<TestRecord<byte[], byte[]>> drainDeadLetters() {
         TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readRecordsToList();
+        List<TestRecord<byte[], byte[]>> records = out.readRecordsToList();
+        return records;
     }
-
 
     public KpiTotals totals() {
         Map<String, double[]> series = new HashMap<>();
