@@ -32,6 +32,8 @@ import java.util.Map;
 
 /** The topology under TopologyTestDriver, with the exporter on top: pipe events in, read metrics out. */
 public final class KpiDriver implements AutoCloseable {
+    /** The driver's wall clock: far enough after the test events that none is "in the future". */
+    public static final Instant WALL_CLOCK = TestEvents.T0.plusSeconds(86400L * 400);
     public final PipelineConfig config;
     public final EventCodec codec = new EventCodec(new BundledSchemaRegistry());
     public final TopologyTestDriver driver;
@@ -54,7 +56,7 @@ public final class KpiDriver implements AutoCloseable {
         config = PipelineConfig.of(o);
         driver = new TopologyTestDriver(
                 CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE),
-                config.streamsProperties(), TestEvents.T0.plusSeconds(86400L * 400));
+                config.streamsProperties(), WALL_CLOCK);
         for (String topic : List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic(), config.deadLetterTopic())) {
             inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
         }
