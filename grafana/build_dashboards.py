@@ -171,8 +171,14 @@ def base(kind, title, description, tgts, unit, steps=None, no_value=None, decima
 
 
 def timeseries(title, description, queries, unit, stack=False, bars=False, steps=None,
-               no_value=None, min_zero=True, show_thresholds=False):
+               no_value=None, min_zero=True, show_thresholds=False, right_axis=None):
+    """right_axis: (refId, unit) of a query drawn against its own axis on the right."""
     p = base("timeseries", title, description, targets(queries), unit, steps, no_value)
+    if right_axis:
+        p["fieldConfig"]["overrides"].append({
+            "matcher": {"id": "byFrameRefID", "options": right_axis[0]},
+            "properties": [{"id": "custom.axisPlacement", "value": "right"},
+                           {"id": "unit", "value": right_axis[1]}]})
     d = p["fieldConfig"]["defaults"]
     d["color"] = {"mode": "palette-classic"}
     d["custom"] = {"drawStyle": "bars" if bars else "line", "lineWidth": 1,
@@ -355,7 +361,7 @@ def executive_roi():
                                      " + min(coding_roi_program_cost_dollars) / (30.4375 * 86400))"
                                      " / (sum(rate(coding_encounters_coded_total[$window])) > 0)",
         "coded_per_day_by_mode": f"sum by (coding_mode) (rate(coding_encounters_coded_total{{{F}}}[$window])) * 86400",
-        "ai_share_of_coded": f'sum(rate(coding_encounters_coded_total{{{F},coding_mode=~"AI_ASSISTED|AUTONOMOUS"}}[$window]))'
+        "ai_share_of_coded": f'(sum(rate(coding_encounters_coded_total{{{F},coding_mode=~"AI_ASSISTED|AUTONOMOUS"}}[$window])) or vector(0))'
                              f" / (sum(rate(coding_encounters_coded_total{{{F}}}[$window])) > 0)",
     }
     roi_note = (" ROI figures cover the whole program: the facility and setting filters do not "
@@ -923,7 +929,8 @@ def pipeline_health():
                      "Right axis: stream seconds per wall-clock second (1 = keeping pace, 0 = "
                      "stalled, above 1 = catching up or replaying).",
                      [(Q["stream_time_behind"], "behind {{instance}}"),
-                      (Q["stream_time_advance"], "advance {{instance}}")], "s"), 8, 8)
+                      (Q["stream_time_advance"], "advance {{instance}}")], "s",
+                     right_axis=("B", "none")), 8, 8)
     L.row("JVM")
     L.add(timeseries("JVM heap used vs max", "Heap in use per instance against the maximum heap. "
                      "A sawtooth is normal; used staying near max means GC pressure.",
