@@ -826,7 +826,8 @@ def ai_governance():
                 "98% or more is an audit finding when the median review is under 3 s; the "
                 "evidence and sample encounters are in the audit topic. Dashboard filters do not "
                 "apply.", [(Q["coder_acceptance"], ""), (Q["coder_decisions"], "")], "short",
-                ["Acceptance", "Decisions"], no_value=DRIFT_NO_DATA), 24, 8)
+                ["Acceptance", "Decisions"],
+                no_value="No coder has 200 AI suggestion decisions in the last 28 days yet"), 24, 8)
     return dashboard("coding-ai-governance", "Coding KPIs / AI governance and audit",
                      "What coders do with AI suggestions, how long they look at them, how much of "
                      "the coding is the AI's, and drift of E/M levels and acceptance (KPIS.md §3, §5).",
@@ -848,7 +849,7 @@ def pipeline_health():
         "ready": f"sum(coding_pipeline_ready{{{I}}})",
         "instances": f"count(coding_pipeline_ready{{{I}}})",
         "freshness": f"time() - max(coding_stream_time_seconds{{{I}}})",
-        "dead_letters_1h": f"sum(increase(coding_events_rejected_total{{{I}}}[1h]))",
+        "dead_letters_1h": f"sum(increase(coding_events_rejected_total{{{I}}}[1h])) or vector(0)",
         "lag_max": f"max({LAG})",
         "lag_by_instance": f"max by (instance) ({LAG})",
         "lag_by_topic": f"max by (topic) ({LAG})",
@@ -858,8 +859,8 @@ def pipeline_health():
         "events_by_type": f"sum by (type) (rate(coding_events_total{{{I}}}[$__rate_interval]))",
         "duplicates_by_type": f"sum by (type) (rate(coding_events_duplicate_total{{{I}}}[$__rate_interval]))",
         "rejected_by_reason": f"sum by (reason) (rate(coding_events_rejected_total{{{I}}}[$__rate_interval]))",
-        "dead_letter_share": f"sum(rate(coding_events_rejected_total{{{I}}}[$__rate_interval]))"
-                             f" / (sum(rate(coding_events_rejected_total{{{I}}}[$__rate_interval]))"
+        "dead_letter_share": f"(sum(rate(coding_events_rejected_total{{{I}}}[$__rate_interval])) or vector(0))"
+                             f" / ((sum(rate(coding_events_rejected_total{{{I}}}[$__rate_interval])) or vector(0))"
                              f" + sum(rate(coding_events_total{{{I}}}[$__rate_interval])) > 0)",
         "stream_time_behind": f"time() - max by (instance) (coding_stream_time_seconds{{{I}}})",
         "stream_time_advance": f"max by (instance) (deriv(coding_stream_time_seconds{{{I}}}[$__rate_interval]))",

@@ -36,7 +36,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The dashboards and rules against a real Prometheus (Debian's {@code prometheus}) scraping a
  * running pipeline: {@code java -jar target/coding-kpi.jar demo} (embedded broker + simulator in
- * compressed time). Prometheus gets the project's rules and scrapes every second.
+ * compressed time, {@link #DEMO_OPTIONS}). Prometheus gets the project's rules and scrapes every
+ * second.
  *
  * <p>Every panel query of every dashboard, with its filters at "All", must parse and return at
  * least one series, and so must every recording rule. The only exceptions are queries that read
@@ -50,15 +51,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardQueriesIT {
 
-    /** KPIS.md §5 drift metrics, not published yet: their panels show "no data yet". */
+    /** KPIS.md §5 drift gauges, not published yet: their panels show "no data yet". */
     static final Set<String> NOT_YET_PUBLISHED = Set.of(
             "coding_em_level_share",
             "coding_em_level_psi",
-            "coding_ai_acceptance_cusum",
-            "coding_coder_ai_suggestions_total");
+            "coding_ai_acceptance_cusum");
+
+    /**
+     * Demo options: half a simulated day per second, so that AI go-live (30 simulated days in)
+     * and the adjudication of AI-coded claims (weeks later) happen within the first minutes;
+     * {@code --messy} adds duplicates and invalid records, so the dead-letter panels have data.
+     */
+    static final List<String> DEMO_OPTIONS = List.of("--speed", "43200", "--messy");
 
     private static final Duration STARTUP = Duration.ofMinutes(4);
-    private static final Duration DATA = Duration.ofMinutes(4);
+    private static final Duration DATA = Duration.ofMinutes(6);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path work;
@@ -77,9 +84,11 @@ class DashboardQueriesIT {
             Path jar = Path.of(System.getProperty("coding.jar", root.resolve("target/coding-kpi.jar").toString()));
             assertThat(jar).as("the pipeline jar (mvn package builds it)").isRegularFile();
             int port = freePort();
-            pipeline = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g", "-jar", jar.toString(), "demo", "--metrics-port", String.valueOf(port),
-                    "--data-dir", work.resolve("demo").toString())
+                    "--data-dir", work.resolve("demo").toString()));
+            command.addAll(DEMO_OPTIONS);
+            pipeline = new ProcessBuilder(command)
                     .directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("demo.log").toFile()).start();
             metricsTarget = "127.0.0.1:" + port;
