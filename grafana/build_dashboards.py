@@ -111,6 +111,13 @@ def agg(by):
     return f"sum by ({by}) " if by else "sum "
 
 
+def ratio(num, den, by=""):
+    """sum(rate(num)) / sum(rate(den)) over $window, by the given labels. A numerator without any
+    series yet (a payer never denied) counts as 0; a zero denominator gives no value, not NaN."""
+    zero = f"0 * {agg(by)}(rate({den}[$window]))" if by else "vector(0)"
+    return f"({agg(by)}(rate({num}[$window])) or {zero}) / ({agg(by)}(rate({den}[$window])) > 0)"
+
+
 # ---------------------------------------------------------------------------------------------
 # Panels
 
@@ -361,8 +368,8 @@ def executive_roi():
                                      " + min(coding_roi_program_cost_dollars) / (30.4375 * 86400))"
                                      " / (sum(rate(coding_encounters_coded_total[$window])) > 0)",
         "coded_per_day_by_mode": f"sum by (coding_mode) (rate(coding_encounters_coded_total{{{F}}}[$window])) * 86400",
-        "ai_share_of_coded": f'(sum(rate(coding_encounters_coded_total{{{F},coding_mode=~"AI_ASSISTED|AUTONOMOUS"}}[$window])) or vector(0))'
-                             f" / (sum(rate(coding_encounters_coded_total{{{F}}}[$window])) > 0)",
+        "ai_share_of_coded": ratio(f'coding_encounters_coded_total{{{F},coding_mode=~"AI_ASSISTED|AUTONOMOUS"}}',
+                                   f"coding_encounters_coded_total{{{F}}}"),
     }
     roi_note = (" ROI figures cover the whole program: the facility and setting filters do not "
                 "apply to them.")
@@ -457,10 +464,6 @@ def coding_operations():
     def lift(by):
         return f"({per_hour(by, AIA)}) / ({per_hour(by, MAN)} > 0) - 1"
 
-    def ratio_or_zero(num, den, by):
-        zero = f"0 * {agg(by)}(rate({den}[$window]))" if by else "vector(0)"
-        return f"({agg(by)}(rate({num}[$window])) or {zero}) / ({agg(by)}(rate({den}[$window])) > 0)"
-
     CODED, RECODED = f"coding_encounters_coded_total{{{F}}}", f"coding_encounters_recoded_total{{{F}}}"
     AUTONOMOUS = f'coding_encounters_coded_total{{{F},coding_mode="AUTONOMOUS"}}'
     Q = {
@@ -476,10 +479,10 @@ def coding_operations():
         "dnfc_dollars_by_age": f"sum by (age) (coding_dnfc_charges_dollars{{{FS}}})",
         "dnfc_over_3d": f'sum(coding_dnfc_encounters{{{FS},age=~"3-7d|7d[+]"}})',
         "dnfc_over_3d_by_facility": f'sum by (facility, setting) (coding_dnfc_encounters{{{FS},age=~"3-7d|7d[+]"}})',
-        "rework_all": ratio_or_zero(RECODED, CODED, ""),
-        "rework_by_setting": ratio_or_zero(RECODED, CODED, "setting"),
-        "stp_all": ratio_or_zero(AUTONOMOUS, CODED, ""),
-        "stp_by_setting": ratio_or_zero(AUTONOMOUS, CODED, "setting"),
+        "rework_all": ratio(RECODED, CODED, ""),
+        "rework_by_setting": ratio(RECODED, CODED, "setting"),
+        "stp_all": ratio(AUTONOMOUS, CODED, ""),
+        "stp_by_setting": ratio(AUTONOMOUS, CODED, "setting"),
         "coded_per_hour_by_mode": f"sum by (coding_mode) (rate({CODED}[$window])) * 3600",
         "discharged_per_day": f"sum(rate(coding_encounters_discharged_total{{{F}}}[$window])) * 86400",
         "coded_per_day": f"sum(rate({CODED}[$window])) * 86400",
@@ -571,10 +574,6 @@ def denials():
     FP = 'facility=~"$facility",payer=~"$payer"'  # overturns: no setting label
     AI = 'coding_mode=~"AI_ASSISTED|AUTONOMOUS"'
     HU = 'coding_mode="MANUAL"'
-
-    def ratio(num, den, by=""):
-        zero = f"0 * {agg(by)}(rate({den}[$window]))" if by else "vector(0)"
-        return f"({agg(by)}(rate({num}[$window])) or {zero}) / ({agg(by)}(rate({den}[$window])) > 0)"
 
     def quantile(q, by):
         by = f"le, {by}" if by else "le"
@@ -713,9 +712,7 @@ def ai_governance():
     BY = "specialty, model_version"
 
     def decision_rate(decision, by=BY):
-        zero = f"0 * {agg(by)}(rate(coding_ai_suggestions_total{{{F}}}[$window]))" if by else "vector(0)"
-        return (f'({agg(by)}(rate(coding_ai_suggestions_total{{{F},decision="{decision}"}}[$window])) or {zero})'
-                f" / ({agg(by)}(rate(coding_ai_suggestions_total{{{F}}}[$window])) > 0)")
+        return ratio(f'coding_ai_suggestions_total{{{F},decision="{decision}"}}', f"coding_ai_suggestions_total{{{F}}}", by)
 
     def review_quantile(q):
         return (f"histogram_quantile({q}, sum by (le, decision) (rate(coding_ai_review_seconds_bucket"
@@ -736,11 +733,9 @@ def ai_governance():
         "review_p90": review_quantile(0.9),
         "fast_review_share": '(sum(rate(coding_ai_review_seconds_bucket{specialty=~"$specialty",le=~"2|2[.]0"}[$window])) or vector(0))'
                              ' / (sum(rate(coding_ai_review_seconds_count{specialty=~"$specialty"}[$window])) > 0)',
-        "code_share": f"(sum(rate(coding_final_codes_total{{{FSP},{AI_SOURCES}}}[$window])) or vector(0))"
-                      f" / (sum(rate(coding_final_codes_total{{{FSP}}}[$window])) > 0)",
-        "code_share_by_specialty": f"(sum by (specialty) (rate(coding_final_codes_total{{{FSP},{AI_SOURCES}}}[$window]))"
-                                   f" or 0 * sum by (specialty) (rate(coding_final_codes_total{{{FSP}}}[$window])))"
-                                   f" / (sum by (specialty) (rate(coding_final_codes_total{{{FSP}}}[$window])) > 0)",
+        "code_share": ratio(f"coding_final_codes_total{{{FSP},{AI_SOURCES}}}", f"coding_final_codes_total{{{FSP}}}"),
+        "code_share_by_specialty": ratio(f"coding_final_codes_total{{{FSP},{AI_SOURCES}}}",
+                                         f"coding_final_codes_total{{{FSP}}}", "specialty"),
         "codes_per_day_by_source": f"sum by (source) (rate(coding_final_codes_total{{{FSP}}}[$window])) * 86400",
         # KPIS.md §5: no series until the drift feature lands
         "em_level_share": f"avg by (level) (coding_em_level_share{{{FSP}}})",
