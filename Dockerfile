@@ -1,0 +1,18 @@
+# Runtime image of the pipeline. It copies the jar that Maven built, so build that first:
+#   mvn -q -DskipTests package && docker build -t coding-kpi:local .
+# (docker-compose.yml builds it the same way.) The configuration is mounted at
+# /etc/coding-kpi/app.properties; state stores live in /var/lib/coding-kpi (a volume).
+FROM eclipse-temurin:17.0.15_6-jre
+
+RUN groupadd --system coding \
+ && useradd --system --gid coding --home-dir /var/lib/coding-kpi --shell /usr/sbin/nologin coding \
+ && mkdir -p /opt/coding-kpi /etc/coding-kpi /var/lib/coding-kpi \
+ && chown coding:coding /var/lib/coding-kpi
+
+COPY target/coding-kpi.jar /opt/coding-kpi/coding-kpi.jar
+
+USER coding
+WORKDIR /opt/coding-kpi
+EXPOSE 9464
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "coding-kpi.jar"]
+CMD ["run", "--config", "/etc/coding-kpi/app.properties"]

@@ -1,0 +1,97 @@
+package org.codingkpi.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** docker-compose.yml, prometheus/prometheus.yml and alertmanager/alertmanager.yml. */
+class StackConfigTest {
+
+    /** docker-compose refuses to run without it; this value exists only for config checks. */
+    private static final Map<String, String> COMPOSE_ENV = Map.of("GF_ADMIN_PASSWORD", "config-check-only");
+
+    @Test
+    void prometheusConfigAndItsRuleFilesAreValid() throws Exception {
+        Tools.Result result = Tools.run("promtool", "check", "config", "prometheus/prometheus.yml");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(0);
+        assertThat(result.output()).contains("SUCCESS: 4 rule files found");
+    }
+
+    @Test
+    void alertmanagerConfigIsValid() throws Exception {
+        Tools.Result result = Tools.run("amtool", "check-config", "alertmanager/alertmanager.yml");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(0);
+    }
+
+    @Test
+    void alertsRouteToTheirTeamBySeverity() throws Exception {
+        Map<String, String> expected = Map.of(
+                "team=platform severity=critical", "platform-page",
+                "team=platform severity=warning", "platform-ticket",
+                "team=revenue-cycle severity=critical", "revenue-cycle-page",
+                "team=revenue-cycle severity=warning", "revenue-cycle-ticket",
+                "team=coding-compliance severity=warning", "coding-compliance-audit",
+                "team=coding-compliance severity=info", "coding-compliance-audit");
+
+        Map<String, String> actual = new HashMap<>();
+        for (String labels : expected.keySet()) {
+            List<String> command = new java.util.ArrayList<>(List.of("amtool", "config", "routes", "test",
+                    "--config.file=alertmanager/alertmanager.yml"));
+            command.addAll(List.of(labels.split(" ")));
+            Tools.Result result = Tools.run(command, Map.of(), null, Duration.ofMinutes(1));
+            actual.put(labels, result.output().lines().filter(l -> !l.startsWith("Warning:"))
+                    .map(String::strip).findFirst().orElse(""));
+        }
+
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void dockerComposeConfigIsValid() throws Exception {
+        Tools.Result result = Tools.run(List.of("docker-compose", "config", "-q"), COMPOSE_ENV, null,
+                Duration.ofMinutes(1));
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(0);
+    }
+
+    @Test
+    void dockerComposeRefusesToStartWithoutAGrafanaPassword() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("GF_ADMIN_PASSWORD", null);
+
+        Tools.Result result = Tools.run(List.of("docker-compose", "config", "-q"), env, null, Duration.ofMinutes(1));
+
+        assertThat(result.exitCode()).isNotEqualTo(0);
+        assertThat(result.output()).contains("GF_ADMIN_PASSWORD");
+    }
+
+    @Test
+    void imagesArePinnedAndNoSecretIsWrittenInTheComposeFile() throws Exception {
+        JsonNode services = Tools.readYaml(Tools.repoRoot().resolve("docker-compose.yml")).path("services");
+        List<String> expectedServices = List.of("kafka", "kafka-init", "schema-registry", "coding-kpi",
+                "prometheus", "alertmanager", "grafana");
+
+        assertThat(services.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrderElementsOf(expectedServices);
+        services.properties().forEach(service -> {
+            String image = service.getValue().path("image").asText();
+            assertThat(image).as(service.getKey() + " image").matches("[a-z0-9./_-]+:[A-Za-z0-9._-]+")
+                    .doesNotEndWith(":latest");
+            service.getValue().path("environment").properties().forEach(variable -> {
+                if (variable.getKey().matches(".*(PASSWORD|SECRET|TOKEN|CREDENTIAL).*")) {
+                    assertThat(variable.getValue().asText()).as(service.getKey() + " " + variable.getKey())
+                            .startsWith("${");
+                }
+            });
+        });
+        assertThat(services.path("coding-kpi").path("build").asText()).isEqualTo(".");
+    }
+}
