@@ -96,6 +96,7 @@ public final class Benchmark {
             out.printf("plain consumer (read + decode, no processing): %,.0f events/s%n", plain);
 
             long start = System.nanoTime();
+            long processCpuBefore = processCpuNanos();
             try (Pipeline pipeline = Pipeline.start(config, codec, List.of())) {
                 long lastSample = 0;
                 long maxHeap = 0;
@@ -113,6 +114,12 @@ public final class Benchmark {
                 double rate = imported.records() / seconds;
                 out.printf("pipeline, exactly_once_v2 (start-up included): %,d records in %.1f s = %,.0f events/s (%.0f %% of the plain consumer)%n",
                         imported.records(), seconds, rate, 100 * rate / plain);
+                // CPU time per event does not depend on what else the machine is doing
+                long streamCpu = streamThreadCpuNanos();
+                long processCpu = processCpuNanos() - processCpuBefore;
+                out.printf("CPU per event: stream thread(s) %.1f us, whole process (broker included) %.1f us"
+                                + " -> %,.0f events/s per stream-thread core%n",
+                        streamCpu / 1e3 / imported.records(), processCpu / 1e3 / imported.records(), imported.records() / (streamCpu / 1e9));
                 System.gc();
                 out.printf("heap used after GC: %,d MB (max sampled during the run: %,d MB); state on disk: %,d MB%n",
                         heapUsed() >> 20, maxHeap >> 20, dirSize(work.resolve("state")) >> 20);
@@ -227,6 +234,21 @@ public final class Benchmark {
         } catch (RuntimeException e) {
             return 0;
         }
+    }
+
+    private static long streamThreadCpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains("StreamThread")) {
+                total += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return total;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long heapUsed() {
