@@ -101,6 +101,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        // keep everything: imported history carries its event times as record timestamps, months old, and
+        // time-based retention (7 days by default) would delete it before the pipeline reads it
+        p.put("log.retention.ms", "-1");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         p.put("log.cleaner.threads", "1");
         return p;

@@ -106,9 +106,14 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         this.context = context;
         claimsTopic = context.applicationId() + "-" + CodingKpiTopology.CLAIMS_REPARTITION + "-repartition";
         kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
+        // Kafka Streams calls init again on this same processor when it revives a corrupted task (EOS,
+        // after its stores were wiped and restored to the last commit): the working copies start over
+        series.clear();
+        deadlines.clear();
+        lastDnfcPurge = Long.MIN_VALUE;
         for (EventType t : EventType.values()) {
             String feed = t.defaultTopic();
-            dedupe.computeIfAbsent(feed, f -> context.getStateStore(CodingKpiTopology.dedupeStore(f)));
+            dedupe.put(feed, context.getStateStore(CodingKpiTopology.dedupeStore(feed)));
         }
         attributions = context.getStateStore(CodingKpiTopology.ATTRIBUTION_STORE);
         claims = context.getStateStore(CodingKpiTopology.CLAIM_STORE);

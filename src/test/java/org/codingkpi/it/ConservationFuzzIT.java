@@ -9,15 +9,10 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.codingkpi.app.Importer;
@@ -53,7 +48,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +114,7 @@ class ConservationFuzzIT {
                         new io.prometheus.metrics.model.snapshots.MetricSnapshots(KpiCollector.snapshots(totals))));
                 assertThat(GroundTruth.differences(expected, actual)).as("KPIs of the valid events, untouched by the invalid ones").isEmpty();
 
-                List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(config, config.deadLetterTopic(), (int) rejected(totals));
+                List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicReader.readAll(config, config.deadLetterTopic(), (int) rejected(totals));
                 List<String> expectedLetters = new ArrayList<>();
                 feed.deadLetters.forEach(d -> expectedLetters.add(d.fingerprint()));
                 cases.forEach(c -> expectedLetters.add(new SimulatedFeed.DeadLetter(c.reason(), c.record().value()).fingerprint()));
@@ -145,7 +139,7 @@ class ConservationFuzzIT {
                 awaitProcessed(pipeline, total);
                 KpiTotals after = pipeline.totals();
                 assertThat(accepted(after) + duplicates(after) + rejected(after)).as("accepted + duplicates + dead-lettered after mutants").isEqualTo(total);
-                assertThat(readAll(config, config.deadLetterTopic(), (int) rejected(after))).as("dead-letter topic holds every reject").hasSize((int) rejected(after));
+                assertThat(TopicReader.readAll(config, config.deadLetterTopic(), (int) rejected(after))).as("dead-letter topic holds every reject").hasSize((int) rejected(after));
                 assertThat(pipeline.isRunning()).as("pipeline still running").isTrue();
                 System.out.printf("conservation: %,d records (%,d fuzz cases, %,d mutants): %,d accepted, %,d duplicates, %,d dead-lettered %s%n",
                         total, cases.size(), mutants.size(), accepted(after), duplicates(after), rejected(after), rejectedByReason(after));
@@ -187,27 +181,6 @@ class ConservationFuzzIT {
 
     private static String fingerprint(ConsumerRecord<byte[], byte[]> r) {
         return new SimulatedFeed.DeadLetter(DeadLetterHandler.reasonOf(r.headers()), r.value()).fingerprint();
-    }
-
-    /** Reads a whole topic (committed records only) until {@code expected} records are in. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(PipelineConfig config, String topic, int expected) {
-        Map<String, Object> props = new HashMap<>(config.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            await("all " + expected + " records of " + topic + " read").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ZERO)
-                    .until(() -> {
-                        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                        return out.size() >= expected;
-                    });
-            assertThat(consumer.poll(Duration.ofMillis(500)).count()).as("records beyond the expected ones in " + topic).isZero();
-        }
-        return out;
     }
 
     /** Builds invalid records of every kind, and random mutants. */

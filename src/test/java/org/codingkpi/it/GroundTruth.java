@@ -2,6 +2,7 @@ package org.codingkpi.it;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Utils;
+import org.codingkpi.events.EventType;
 import org.codingkpi.events.RejectReason;
 
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ final class GroundTruth {
         ReferenceModel reference = new ReferenceModel(partitions, maxWaitMs);
         reference.run(valid);
         rejects.forEach((reason, n) -> reference.add("coding_events_rejected_total", n, "reason", reason.label()));
+        addStreamTime(reference, valid);
         return reference.expected;
     }
 
@@ -37,7 +39,14 @@ final class GroundTruth {
         }
         ReferenceModel reference = new ReferenceModel(partitions, maxWaitMs);
         reference.run(mine);
+        addStreamTime(reference, mine);
         return reference.expected;
+    }
+
+    /** Stream time: the largest occurred_at of the events (KPIS.md §1), as Unix seconds. */
+    private static void addStreamTime(ReferenceModel reference, List<SpecificRecord> events) {
+        events.stream().mapToLong(EventType::occurredAtMs).max()
+                .ifPresent(t -> reference.add("coding_stream_time_seconds", t / 1000.0));
     }
 
     static int partition(String encounterId, int partitions) {
@@ -50,6 +59,14 @@ final class GroundTruth {
      * reference covers nothing else but zeros. Empty when they agree.
      */
     static List<String> differences(Map<String, Double> expected, Map<String, Double> actual) {
+        return differences(expected, actual, false);
+    }
+
+    /**
+     * As {@link #differences(Map, Map)}; {@code strict}: nothing but zeros beyond the expected samples
+     * in any family (histogram buckets aside, which the reference does not compute).
+     */
+    static List<String> differences(Map<String, Double> expected, Map<String, Double> actual, boolean strict) {
         List<String> out = new ArrayList<>();
         expected.forEach((k, v) -> {
             Double a = actual.get(k);
@@ -62,7 +79,8 @@ final class GroundTruth {
         Set<String> covered = new java.util.HashSet<>();
         expected.keySet().forEach(k -> covered.add(Scrape.name(k)));
         new TreeMap<>(actual).forEach((k, v) -> {
-            if (covered.contains(Scrape.name(k)) && !expected.containsKey(k) && v != 0.0) {
+            boolean checked = strict ? !Scrape.name(k).endsWith("_bucket") : covered.contains(Scrape.name(k));
+            if (checked && !expected.containsKey(k) && v != 0.0) {
                 out.add("unexpected " + k + " = " + v);
             }
         });

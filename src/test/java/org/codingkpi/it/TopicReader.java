@@ -1,0 +1,46 @@
+package org.codingkpi.it;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.codingkpi.config.PipelineConfig;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Reads topics back for assertions. */
+final class TopicReader {
+    private TopicReader() {
+    }
+
+    /** Reads a whole topic (committed records only) until {@code expected} records are in. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(PipelineConfig config, String topic, int expected) {
+        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await("all " + expected + " records of " + topic + " read").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ZERO)
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                        return out.size() >= expected;
+                    });
+            assertThat(consumer.poll(Duration.ofMillis(500)).count()).as("records beyond the expected ones in " + topic).isZero();
+        }
+        return out;
+    }
+
+}
