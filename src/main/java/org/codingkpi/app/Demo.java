@@ -4,11 +4,14 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.codingkpi.broker.EmbeddedKafka;
+import org.codingkpi.compliance.AuditCodec;
+import org.codingkpi.compliance.AuditTail;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.simulator.SimEvent;
+import org.codingkpi.simulator.Scenario;
 import org.codingkpi.simulator.Simulator;
 import org.codingkpi.simulator.SimulatorConfig;
 import org.slf4j.Logger;
@@ -20,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
@@ -37,8 +42,12 @@ public final class Demo implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
     /** Options of a demo run. */
+    /**
+     * @param scenario    an anomaly for the compliance monitoring to find (docs/compliance.md)
+     * @param scenarioDay the simulated day it starts on, counted from the start of the history; null: the scenario's default
+     */
     public record Options(int metricsPort, String bindAddress, Path dataDir, int historyDays, double speed, int encountersPerDay,
-                          long seed, boolean messy, int partitions) {
+                          long seed, boolean messy, int partitions, Scenario scenario, Integer scenarioDay) {
     }
 
     private final EmbeddedKafka kafka;
@@ -46,6 +55,9 @@ public final class Demo implements AutoCloseable {
     private final Thread feeder;
     private final SimulatorConfig simConfig;
     private final Options options;
+    private final PipelineConfig config;
+    private final EventCodec codec;
+    private AuditTail auditTail;
     private volatile boolean running = true;
     private volatile long sent;
 
@@ -59,15 +71,16 @@ public final class Demo implements AutoCloseable {
         settings.put(PipelineConfig.METRICS_PORT, String.valueOf(o.metricsPort()));
         settings.put(PipelineConfig.METRICS_BIND, o.bindAddress());
         settings.put(StreamsConfig.STATE_DIR_CONFIG, data.resolve("state").toString());
-        PipelineConfig config = PipelineConfig.of(settings);
+        config = PipelineConfig.of(settings);
         kafka.createTopics(Topics.all(config), o.partitions());
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS);
         Instant start = now.minus(Duration.ofDays(o.historyDays()));
         SimulatorConfig.Builder b = SimulatorConfig.builder().seed(o.seed()).start(start).days(o.historyDays() + 3650)
-                .encountersPerDay(o.encountersPerDay()).goLive(start.plus(Duration.ofDays(30)));
+                .encountersPerDay(o.encountersPerDay()).goLive(start.plus(Duration.ofDays(30)))
+                .scenario(o.scenario()).scenarioStart(o.scenarioDay() == null ? null : start.plus(Duration.ofDays(o.scenarioDay())));
         simConfig = (o.messy() ? b.messy() : b).build();
-        EventCodec codec = new EventCodec(new BundledSchemaRegistry());
+        codec = new EventCodec(new BundledSchemaRegistry());
         pipeline = Pipeline.start(config, codec, extensions.apply(simConfig));
         Producer<byte[], byte[]> producer = Importer.producer(config);
         SimFeed feed = new SimFeed(config, codec, producer);
@@ -115,7 +128,19 @@ public final class Demo implements AutoCloseable {
         out.printf("  health       http://localhost:%d/health/ready%n", port);
         out.printf("  Kafka        %s  (topics encounters, ai-suggestions, claims, coding-kpi-dead-letter)%n", kafka.bootstrapServers());
         out.printf("  dashboards   docker-compose up (see README) or point your Prometheus at the metrics URL%n");
+        out.printf("  audit        java -jar target/coding-kpi.jar audit --bootstrap-servers %s   (findings with their evidence)%n",
+                kafka.bootstrapServers());
+        if (options.scenario() != Scenario.NONE) {
+            out.printf("  scenario     %s: %s, from %s%n", options.scenario().label(), options.scenario().description(),
+                    LocalDate.ofInstant(simConfig.scenarioStart(), ZoneOffset.UTC));
+        }
         out.printf("Ctrl-C stops it cleanly.%n%n");
+    }
+
+    /** Prints a line for every audit finding as the pipeline raises or closes it (never its evidence sample). */
+    public void followAuditFindings(PrintStream out) {
+        auditTail = AuditTail.start(config.clientProperties(), config.auditTopic(), new AuditCodec(codec), out,
+                "java -jar target/coding-kpi.jar audit --bootstrap-servers " + kafka.bootstrapServers());
     }
 
     public Pipeline pipeline() {
@@ -138,6 +163,9 @@ public final class Demo implements AutoCloseable {
             feeder.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (auditTail != null) {
+            auditTail.close();
         }
         pipeline.close();
         kafka.close();

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 import org.codingkpi.broker.EmbeddedKafka;
+import org.codingkpi.compliance.AuditReport;
+import org.codingkpi.compliance.AuditTrail;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.RejectReason;
 import org.codingkpi.kpi.Series;
@@ -38,6 +40,9 @@ import java.util.function.Function;
  * ({@code summary.json}) written. The same file always gives the same coding_* series.
  */
 public final class Replay {
+    /** The compliance findings of the replay (open and closed, with their evidence). */
+    public static final String AUDIT_FINDINGS_FILE = "audit-findings.json";
+
     /** What the caller adds: more metric families (ROI, drift) and extra report files. */
     public interface Extension {
         Collection<MetricSnapshot> snapshots(KpiTotals totals);
@@ -95,6 +100,7 @@ public final class Replay {
                 }
                 producer.flush();
                 awaitMarkers(pipeline, partitions);
+                awaitAuditDetector(pipeline);
                 KpiTotals totals = pipeline.totals();
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
                 List<MetricSnapshot> snapshots = new ArrayList<>(KpiCollector.snapshots(totals));
@@ -104,6 +110,7 @@ public final class Replay {
                 }
                 Files.writeString(outDir.resolve("metrics.prom"), Exposition.text(new MetricSnapshots(snapshots)));
                 writeSummary(outDir.resolve("summary.json"), imported, totals, elapsed);
+                AuditReport.writeJson(AuditReport.fold(AuditTrail.readState(pipeline.streams())), outDir.resolve(AUDIT_FINDINGS_FILE));
                 return new Outcome(imported, totals, elapsed, importTime);
             }
         } finally {
@@ -149,6 +156,21 @@ public final class Replay {
             checkAlive(pipeline);
             try {
                 if (pipeline.totals().meta("control_markers") >= partitions) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not queryable yet
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits until the compliance detector has processed every record the compliance processors sent it. */
+    private static void awaitAuditDetector(Pipeline pipeline) throws InterruptedException {
+        while (true) {
+            checkAlive(pipeline);
+            try {
+                if (AuditTrail.caughtUp(pipeline.streams(), pipeline.totals())) {
                     return;
                 }
             } catch (RuntimeException e) {

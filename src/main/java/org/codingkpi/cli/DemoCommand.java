@@ -1,6 +1,7 @@
 package org.codingkpi.cli;
 
 import org.codingkpi.app.Demo;
+import org.codingkpi.simulator.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,16 +37,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--messy", description = "Add duplicates, late deliveries and invalid records to the feed.")
     boolean messy;
 
+    @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME", converter = ScenarioConverter.class,
+            description = "An anomaly for the compliance monitoring to find: none, rubber-stamp, em-drift, denial-spike (default: ${DEFAULT-VALUE}).")
+    Scenario scenario;
+
+    @Option(names = "--scenario-day", paramLabel = "N", description = "Simulated day (from the start of the history) the scenario starts; default: go-live + 15 days.")
+    Integer scenarioDay;
+
     @Override
     public Integer call() throws Exception {
-        Demo demo = Demo.start(new Demo.Options(metricsPort, bind, dataDir, historyDays, speed, encountersPerDay, seed, messy, 3),
-                Extensions::forDemo);
+        Demo demo = Demo.start(new Demo.Options(metricsPort, bind, dataDir, historyDays, speed, encountersPerDay, seed, messy, 3,
+                scenario, scenarioDay), Extensions::forDemo);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             demo.close();
             closed.countDown();
         }, "shutdown"));
         demo.printWhereToLook(System.out);
+        demo.followAuditFindings(System.out);
         demo.awaitTermination();
         closed.await();
         return demo.pipeline().failed() ? 1 : 0;

@@ -2,6 +2,8 @@ package org.codingkpi.cli;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.codingkpi.app.Replay;
+import org.codingkpi.compliance.ComplianceConfig;
+import org.codingkpi.compliance.ComplianceMetrics;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.roi.RoiCalculator;
@@ -17,9 +19,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
-/** The metric families and reports beyond KPIS.md §3 that the commands add: realized-vs-projected ROI. */
+/**
+ * The metric families and reports beyond KPIS.md §3 that the commands add: realized-vs-projected ROI
+ * and the compliance gauges of KPIS.md §5.
+ */
 public final class Extensions {
     private Extensions() {
     }
@@ -59,18 +65,34 @@ public final class Extensions {
         return new Roi(roiFile == null ? RoiConfig.defaults() : RoiConfig.load(roiFile));
     }
 
-    static List<Replay.Extension> forReplay(Path roiFile) {
-        return List.of(roi(roiFile));
+    /** The E/M share and PSI and the acceptance CUSUM gauges, from the same state read as the KPIs. */
+    static final class Compliance implements Replay.Extension {
+        private final ComplianceMetrics metrics;
+
+        Compliance(ComplianceConfig config) {
+            this.metrics = new ComplianceMetrics(config);
+        }
+
+        @Override
+        public Collection<MetricSnapshot> snapshots(KpiTotals totals) {
+            return metrics.snapshots(totals);
+        }
+    }
+
+    /** @param settings the {@code replay --set} settings (compliance thresholds among them) */
+    static List<Replay.Extension> forReplay(Path roiFile, Map<String, String> settings) {
+        return List.of(roi(roiFile),
+                new Compliance(ComplianceConfig.from(settings)));
     }
 
     static List<Function<KpiTotals, Collection<MetricSnapshot>>> forRun(PipelineConfig config) {
         Roi roi = new Roi(config.roiFile() == null ? RoiConfig.defaults() : RoiConfig.load(config.roiFile()));
-        return List.of(roi::snapshots);
+        return List.of(roi::snapshots, new Compliance(ComplianceConfig.from(config))::snapshots);
     }
 
     static List<Function<KpiTotals, Collection<MetricSnapshot>>> forDemo(SimulatorConfig simulation) {
         LocalDate goLive = LocalDate.ofInstant(simulation.goLive(), ZoneOffset.UTC);
         Roi roi = new Roi(RoiConfig.demo().withGoLive(goLive));
-        return List.of(roi::snapshots);
+        return List.of(roi::snapshots, new Compliance(ComplianceConfig.defaults())::snapshots);
     }
 }

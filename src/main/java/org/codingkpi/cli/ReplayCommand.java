@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays a JSON-lines event file through the full pipeline on an embedded broker, then writes",
                 "DIR/metrics.prom (the final coding_* exposition) and DIR/summary.json (lines read, accepted,",
-                "duplicates, rejected by reason). Bad lines are reported with their line number and never stop the run."})
+                "duplicates, rejected by reason) and DIR/audit-findings.json (open and closed compliance findings, with",
+                "their evidence). Bad lines are reported with their line number and never stop the run."})
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Events, one JSON object a line.")
     Path input;
@@ -42,10 +43,11 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         Map<String, String> o = new TreeMap<>(settings);
         o.putIfAbsent("num.stream.threads", String.valueOf(threads));
-        List<Replay.Extension> extensions = new ArrayList<>(Extensions.forReplay(roi));
+        List<Replay.Extension> extensions = new ArrayList<>(Extensions.forReplay(roi, settings));
         Replay.Outcome outcome = new Replay(partitions, o, System.err).run(input, out, extensions);
-        System.err.printf("replay: %,d records in %.1f s (%,.0f events/s); wrote %s and %s%n", outcome.imported().records(),
-                outcome.elapsed().toMillis() / 1000.0, outcome.eventsPerSecond(), out.resolve("metrics.prom"), out.resolve("summary.json"));
+        System.err.printf("replay: %,d records in %.1f s (%,.0f events/s); wrote %s, %s and %s%n", outcome.imported().records(),
+                outcome.elapsed().toMillis() / 1000.0, outcome.eventsPerSecond(), out.resolve("metrics.prom"), out.resolve("summary.json"),
+                out.resolve(Replay.AUDIT_FINDINGS_FILE));
         return 0;
     }
 }

@@ -8,6 +8,7 @@ import org.codingkpi.events.EventType;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.serde.SchemaRegistries;
 import org.codingkpi.simulator.JsonlWriter;
+import org.codingkpi.simulator.Scenario;
 import org.codingkpi.simulator.SimEvent;
 import org.codingkpi.simulator.Simulator;
 import org.codingkpi.simulator.SimulatorConfig;
@@ -57,11 +58,19 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--messy", description = "Duplicates, late deliveries and invalid lines, as real feeds have.")
     boolean messy;
 
+    @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME", converter = ScenarioConverter.class,
+            description = "An anomaly for the compliance monitoring to find: none, rubber-stamp, em-drift, denial-spike (default: ${DEFAULT-VALUE}).")
+    Scenario scenario;
+
+    @Option(names = "--scenario-day", paramLabel = "N", description = "Simulated day (from --start) the scenario starts; default: go-live + 15 days.")
+    Integer scenarioDay;
+
     @Override
     public Integer call() throws Exception {
         Instant s = start.atStartOfDay(ZoneOffset.UTC).toInstant();
         SimulatorConfig.Builder b = SimulatorConfig.builder().seed(seed).start(s).days(days).encountersPerDay(encountersPerDay)
-                .goLive(s.plusSeconds(86400L * goLiveDays));
+                .goLive(s.plusSeconds(86400L * goLiveDays))
+                .scenario(scenario).scenarioStart(scenarioDay == null ? null : s.plusSeconds(86400L * scenarioDay));
         SimulatorConfig sim = (messy ? b.messy() : b).build();
         if (target.output != null) {
             JsonlWriter.Counts c = JsonlWriter.write(sim, target.output);

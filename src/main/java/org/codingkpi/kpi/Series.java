@@ -43,7 +43,11 @@ public enum Series {
     CODER_AI('U', 1, "coder", "decision"),
     /** ROI month totals, label "month" = YYYY-MM, see RoiMonthTotals */
     ROI_MONTH('M', org.codingkpi.roi.RoiMonthTotals.SIZE, "month"),
-    /** Task metadata: [value]; label "name" in {stream_time_ms, encounter_stream_time_ms, control_markers} */
+    /** [revision-1 E/M codes per level, slots of compliance.EmLevels] per day ("day" = YYYY-MM-DD), KPIS.md §5 */
+    EM_DAY('V', org.codingkpi.compliance.EmLevels.COUNT, "facility", "specialty", "day"),
+    /** [AI suggestion decisions, accepted] per day ("day" = YYYY-MM-DD): the acceptance CUSUM of KPIS.md §5 */
+    AI_ACCEPTANCE_DAY('W', 2, "specialty", "model_version", "day"),
+    /** Task metadata: [value]; label "name" in {stream_time_ms, encounter_stream_time_ms, control_markers, compliance_records} */
     META('Z', 1, "name"),
     /** A label value admitted under the cardinality cap: label "dim|value" */
     LABEL('L', 1, "dimension", "value");

@@ -116,6 +116,8 @@ final class Catalog {
     static final double[] PAYER_DAYS_TO_PAY = {16, 30, 22, 26, 24, 25};
     /** Mean paid / billed. */
     static final double[] PAYER_ALLOWED_RATIO = {0.38, 0.30, 0.55, 0.58, 0.56, 0.60};
+    /** The payer of the denial-spike scenario. */
+    static final String SPIKING_PAYER = "UHC";
 
     // --- code sets (real codes) ----------------------------------------------------------------
 
@@ -202,6 +204,8 @@ final class Catalog {
 
     static final String MODEL_V1 = "coder-llm-1.4";
     static final String MODEL_V2 = "coder-llm-1.5";
+    /** The model version of the rubber-stamp scenario. */
+    static final String MODEL_TRUSTED = "coder-llm-2.0";
 
     // --- denials (X12 CARC / RARC) -----------------------------------------------------------
 

@@ -105,6 +105,8 @@ public final class Simulator implements Iterator<SimEvent> {
     private final double[] coderSpeed;
     private final int[][] coderPools;
     private final int rubberStampCoder;
+    private final Scenario scenario;
+    private final long scenarioMs;
 
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
     private long seq;
@@ -119,6 +121,8 @@ public final class Simulator implements Iterator<SimEvent> {
         this.goLiveMs = config.goLive().toEpochMilli();
         this.expansionMs = goLiveMs + config.pilotDays() * DAY;
         this.steadyMs = expansionMs + config.expansionDays() * DAY;
+        this.scenario = config.scenario();
+        this.scenarioMs = config.scenarioStart().toEpochMilli();
 
         SplittableRandom root = new SplittableRandom(config.seed());
         SplittableRandom staff = root.split();
@@ -155,7 +159,7 @@ public final class Simulator implements Iterator<SimEvent> {
         }
         this.coderPools = new int[][] {range(0, inpatient), range(inpatient, inpatient + outpatient),
                 range(inpatient + outpatient, nc)};
-        // one professional coder who accepts almost everything, almost instantly (an audit finding)
+        // one professional coder who accepts almost everything, almost instantly (rubber-stamp scenario)
         int[] prof = coderPools[2];
         this.rubberStampCoder = prof.length >= 4 ? prof[prof.length / 2] : -1;
 
@@ -541,7 +545,29 @@ public final class Simulator implements Iterator<SimEvent> {
     }
 
     private String modelVersion(long t) {
+        if (scenario == Scenario.RUBBER_STAMP && t >= scenarioMs) {
+            return Catalog.MODEL_TRUSTED;
+        }
         return t < steadyMs ? Catalog.MODEL_V1 : Catalog.MODEL_V2;
+    }
+
+    /**
+     * Rubber-stamp scenario: how far coders have come to trust the new model version, 0 to 1. Four
+     * weeks of normal reviews after its roll-out, then four weeks of growing trust.
+     */
+    private double trust(long t) {
+        if (scenario != Scenario.RUBBER_STAMP) {
+            return 0;
+        }
+        return Math.min(1.0, Math.max(0.0, (t - scenarioMs - 28 * DAY) / (28.0 * DAY)));
+    }
+
+    /** E/M drift scenario: probability that an office visit of the drifting facility is billed at the top two levels. */
+    private double upcoding(Encounter enc, long t) {
+        if (scenario != Scenario.EM_DRIFT || !enc.facility.equals(facilityIds[0]) || t < scenarioMs) {
+            return 0;
+        }
+        return 0.75 * Math.min(1.0, (t - scenarioMs) / (21.0 * DAY));
     }
 
     private int coderFor(Setting setting, SplittableRandom r) {
@@ -556,12 +582,17 @@ public final class Simulator implements Iterator<SimEvent> {
         boolean autonomous = enc.mode == CodingMode.AUTONOMOUS;
         enc.coder = autonomous ? -1 : coderFor(enc.setting, r);
 
-        List<String[]> raw = rawCodes(enc, r, enc.mode);
+        List<String[]> raw = rawCodes(enc, r, enc.mode, upcoding(enc, t));
         List<CodeEntry> codes = new ArrayList<>(raw.size());
         List<Suggestion> suggestions = new ArrayList<>();
-        boolean stamp = enc.coder == rubberStampCoder && enc.coder >= 0;
+        boolean stamp = scenario == Scenario.RUBBER_STAMP && enc.coder == rubberStampCoder && enc.coder >= 0;
         String model = modelVersion(t);
-        double acceptance = stamp ? 0.998 : (model.equals(Catalog.MODEL_V1) ? 0.80 : 0.84);
+        double trust = trust(t);
+        double acceptance = stamp ? 0.998 : switch (model) {
+            case Catalog.MODEL_V1 -> 0.80;
+            case Catalog.MODEL_V2 -> 0.84;
+            default -> 0.82 + (0.97 - 0.82) * trust;
+        };
         for (String[] c : raw) {
             CodeSystem system = CodeSystem.valueOf(c[0]);
             String code = c[1];
@@ -586,7 +617,7 @@ public final class Simulator implements Iterator<SimEvent> {
         if (ai) {
             // suggestions the coder rejected: codes the documentation does not support
             int rejected = 0;
-            double pReject = stamp ? 0.001 : 0.13;
+            double pReject = stamp ? 0.001 : 0.13 * (1 - 0.85 * trust);
             for (int i = 0; i < raw.size(); i++) {
                 if (r.nextDouble() < pReject) {
                     rejected++;
@@ -612,7 +643,7 @@ public final class Simulator implements Iterator<SimEvent> {
         double[] review = new double[suggestions.size()];
         double reviewTotal = 0;
         for (int i = 0; i < review.length; i++) {
-            review[i] = reviewSeconds(suggestions.get(i).decision, stamp, r);
+            review[i] = reviewSeconds(suggestions.get(i).decision, stamp, trust, r);
             reviewTotal += review[i];
         }
         if (ai && seconds < reviewTotal * 1.2) {
@@ -655,15 +686,16 @@ public final class Simulator implements Iterator<SimEvent> {
     private record Suggestion(CodeSystem system, String suggested, Decision decision, String finalCode) {
     }
 
-    private static double reviewSeconds(Decision d, boolean stamp, SplittableRandom r) {
+    /** @param trust rubber-stamp scenario: trusted suggestions are looked at for less time */
+    private static double reviewSeconds(Decision d, boolean stamp, double trust, SplittableRandom r) {
         double s;
         if (stamp) {
             s = logNormal(r, 1.8, 0.35);
         } else {
             s = switch (d) {
-                case ACCEPTED -> logNormal(r, 8, 0.6);
-                case MODIFIED -> logNormal(r, 45, 0.5);
-                case REJECTED -> logNormal(r, 18, 0.5);
+                case ACCEPTED -> logNormal(r, 8, 0.6) * (1 - 0.75 * trust);
+                case MODIFIED -> logNormal(r, 45, 0.5) * (1 - 0.5 * trust);
+                case REJECTED -> logNormal(r, 18, 0.5) * (1 - 0.5 * trust);
             };
         }
         return Math.max(0.4, Math.round(s * 10) / 10.0);
@@ -747,7 +779,8 @@ public final class Simulator implements Iterator<SimEvent> {
     // code sets
 
     /** The final codes of an encounter, as {system, code, modifiers...}. */
-    private List<String[]> rawCodes(Encounter enc, SplittableRandom r, CodingMode mode) {
+    /** @param upcoding probability that an office visit is billed at one of the top two levels (E/M drift scenario) */
+    private List<String[]> rawCodes(Encounter enc, SplittableRandom r, CodingMode mode, double upcoding) {
         List<String[]> out = new ArrayList<>();
         int sp = enc.specialty;
         boolean aiMode = mode != CodingMode.MANUAL;
@@ -791,9 +824,10 @@ public final class Simulator implements Iterator<SimEvent> {
                 } else {
                     double u = r.nextDouble();
                     if (u < 0.20) {
-                        emCode = em(Catalog.EM_OFFICE_NEW, Catalog.EM_OFFICE_NEW_W, aiMode, r);
+                        emCode = upcode(em(Catalog.EM_OFFICE_NEW, Catalog.EM_OFFICE_NEW_W, aiMode, r), Catalog.EM_OFFICE_NEW, upcoding, r);
                     } else if (u < 0.80) {
-                        emCode = em(Catalog.EM_OFFICE_ESTABLISHED, Catalog.EM_OFFICE_ESTABLISHED_W, aiMode, r);
+                        emCode = upcode(em(Catalog.EM_OFFICE_ESTABLISHED, Catalog.EM_OFFICE_ESTABLISHED_W, aiMode, r),
+                                Catalog.EM_OFFICE_ESTABLISHED, upcoding, r);
                     } else if (u < 0.92) {
                         emCode = em(Catalog.EM_HOSPITAL_SUBSEQUENT, Catalog.EM_HOSPITAL_SUBSEQUENT_W, aiMode, r);
                     } else {
@@ -826,6 +860,14 @@ public final class Simulator implements Iterator<SimEvent> {
             level++;
         }
         return family[level];
+    }
+
+    /** With probability {@code upcoding}, the visit is billed at the top level (45 %) or the one below it instead. */
+    private static String upcode(String code, String[] family, double upcoding, SplittableRandom r) {
+        if (upcoding <= 0 || r.nextDouble() >= upcoding) {
+            return code;
+        }
+        return family[family.length - (r.nextDouble() < 0.45 ? 1 : 2)];
     }
 
     private static void addDiagnoses(List<String[]> out, int specialty, int n, SplittableRandom r) {
@@ -914,6 +956,9 @@ public final class Simulator implements Iterator<SimEvent> {
         double denial = Catalog.PAYER_DENIAL_RATE[enc.payer] * Catalog.denialFactor(enc.setting);
         double coding = denial * Catalog.CODING_SHARE
                 * (enc.mode == CodingMode.MANUAL ? 1.0 : Catalog.AI_CODING_DENIAL_FACTOR);
+        if (scenario == Scenario.DENIAL_SPIKE && Catalog.PAYERS[enc.payer].equals(Catalog.SPIKING_PAYER) && t >= scenarioMs) {
+            coding *= 5; // denial-spike scenario: this payer's coding edits tighten
+        }
         double other = denial * (1 - Catalog.CODING_SHARE);
         double u = r.nextDouble();
         if (u >= coding + other) {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param duplicateRate    probability that a delivered event is delivered again later (same event_id)
  * @param lateRate         probability that an event is delivered hours to days after its occurred_at
  * @param invalidRate      probability that an event is accompanied by an invalid line
+ * @param scenario         the anomaly injected for the compliance monitoring ({@link Scenario#NONE}: none)
+ * @param scenarioStart    when the scenario's anomaly starts
  */
 public record SimulatorConfig(
         long seed,
@@ -34,7 +36,9 @@ public record SimulatorConfig(
         int expansionDays,
         double duplicateRate,
         double lateRate,
-        double invalidRate) {
+        double invalidRate,
+        Scenario scenario,
+        Instant scenarioStart) {
 
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
     public static final long DEFAULT_SEED = 42L;
@@ -42,6 +46,8 @@ public record SimulatorConfig(
     public SimulatorConfig {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(goLive, "goLive");
+        Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(scenarioStart, "scenarioStart");
         if (days < 1) {
             throw new IllegalArgumentException("days must be >= 1");
         }
@@ -101,10 +107,15 @@ public record SimulatorConfig(
         b.duplicateRate = duplicateRate;
         b.lateRate = lateRate;
         b.invalidRate = invalidRate;
+        b.scenario = scenario;
+        b.scenarioStart = scenarioStart;
         return b;
     }
 
-    /** Builder; {@code goLive} defaults to {@code start + 30 days} when not set. */
+    /**
+     * Builder; {@code goLive} defaults to {@code start + 30 days} and {@code scenarioStart} to
+     * {@code goLive + 15 days} when not set.
+     */
     public static final class Builder {
         private long seed = DEFAULT_SEED;
         private Instant start = DEFAULT_START;
@@ -118,6 +129,8 @@ public record SimulatorConfig(
         private double duplicateRate;
         private double lateRate;
         private double invalidRate;
+        private Scenario scenario = Scenario.NONE;
+        private Instant scenarioStart;
 
         private Builder() {
         }
@@ -183,6 +196,17 @@ public record SimulatorConfig(
             return this;
         }
 
+        public Builder scenario(Scenario scenario) {
+            this.scenario = scenario;
+            return this;
+        }
+
+        /** When the scenario's anomaly starts; null means {@code goLive + 15 days}. */
+        public Builder scenarioStart(Instant scenarioStart) {
+            this.scenarioStart = scenarioStart;
+            return this;
+        }
+
         /** 1 % duplicates, 2 % late deliveries, 0.5 % invalid lines. */
         public Builder messy() {
             return duplicateRate(0.01).lateRate(0.02).invalidRate(0.005);
@@ -197,7 +221,8 @@ public record SimulatorConfig(
             Objects.requireNonNull(start, "start");
             Instant live = goLive != null ? goLive : start.plus(Duration.ofDays(30));
             return new SimulatorConfig(seed, start, days, encountersPerDay, facilities, coders, live, pilotDays,
-                    expansionDays, duplicateRate, lateRate, invalidRate);
+                    expansionDays, duplicateRate, lateRate, invalidRate, scenario,
+                    scenarioStart != null ? scenarioStart : live.plus(Duration.ofDays(15)));
         }
     }
 }

@@ -94,6 +94,7 @@ public final class CodingKpiTopology {
                 .process(() -> new KpiProcessor(codec, categorizer, settings, observer), Named.as("kpi-processor"),
                         java.util.stream.Stream.concat(java.util.stream.Stream.of(KPI_STORE, ATTRIBUTION_STORE, CLAIM_STORE, PENDING_STORE, DNFC_STORE, EXPIRY_INDEX_STORE),
                                 feeds.stream().map(CodingKpiTopology::dedupeStore)).toArray(String[]::new));
+        org.codingkpi.compliance.ComplianceTopology.attach(builder, accepted, config, codec, encounterPartitions);
 
         builder.stream(config.deadLetterTopic(), Consumed.with(bytes, bytes).withName("dead-letter-source"))
                 .process(() -> new RejectCounter(observer), Named.as("dead-letter-counter"), REJECTS_STORE);

@@ -1,0 +1,192 @@
+package org.codingkpi.compliance;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.codingkpi.events.AiSuggestionReviewed;
+import org.codingkpi.events.CodeEntry;
+import org.codingkpi.events.CodeSystem;
+import org.codingkpi.events.Decision;
+import org.codingkpi.events.EncounterCoded;
+import org.codingkpi.events.EventType;
+import org.codingkpi.kpi.Series;
+import org.codingkpi.topology.CodingKpiTopology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The compliance side of one KPI task, fed every accepted, non-duplicate event. It
+ * <ul>
+ *   <li>keeps the daily counts the §5 gauges are computed from at scrape time, in the KPI store
+ *       ({@link Series#EM_DAY}, {@link Series#AI_ACCEPTANCE_DAY}, label values capped as the KPI
+ *       processor capped them), pruned to the window and the baseline;</li>
+ *   <li>forwards the scoped {@link Observations} to the detector, re-keyed by scope, and a clock
+ *       {@link Observation#tick} of this task's stream time every hour of event time, so that the
+ *       detector knows when every partition has passed the end of a day.</li>
+ * </ul>
+ * Stream time here is the largest occurred_at this task has forwarded; never the wall clock.
+ */
+final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byte[], byte[]> {
+    /** Records sent to the detector (observations, and a tick once per partition): a replay waits for the detector to see as many. */
+    static final String META_RECORDS = "compliance_records";
+    static final byte[] TICK_KEY = "~tick".getBytes(StandardCharsets.UTF_8);
+    private static final long HOUR = 3_600_000L;
+    private static final String OTHER = "other";
+    /** Days kept beyond the window, so that an instance whose tasks lag a little still has them. */
+    private static final int MARGIN_DAYS = 2;
+
+    private final ComplianceConfig config;
+    private final int detectorPartitions;
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<String, double[]> kpi;
+    private int partition;
+    private long streamTime = Long.MIN_VALUE;
+    private long nextTick = Long.MIN_VALUE;
+    private long maintainedDay = Long.MIN_VALUE;
+    /** This task's days of each E/M scope (facility, specialty) and acceptance scope (specialty, model version). */
+    private final Map<List<String>, TreeMap<Long, String>> emDays = new HashMap<>();
+    private final Map<List<String>, TreeMap<Long, String>> acceptanceDays = new HashMap<>();
+    private long lastDay = Long.MIN_VALUE;
+    private String lastDate = "";
+
+    ComplianceProcessor(ComplianceConfig config, int detectorPartitions) {
+        this.config = config;
+        this.detectorPartitions = detectorPartitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        partition = context.taskId().partition();
+        kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
+        try (KeyValueIterator<String, double[]> it = kpi.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, double[]> kv = it.next();
+                Series s = Series.of(kv.key);
+                if (s == Series.EM_DAY || s == Series.AI_ACCEPTANCE_DAY) {
+                    String[] l = Series.labels(kv.key);
+                    (s == Series.EM_DAY ? emDays : acceptanceDays).computeIfAbsent(List.of(l[0], l[1]), k -> new TreeMap<>())
+                            .put(LocalDate.parse(l[2]).toEpochDay(), kv.key);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], SpecificRecord> record) {
+        SpecificRecord event = record.value();
+        long occurredAt = EventType.occurredAtMs(event);
+        int[] sent = {0};
+        if (occurredAt > streamTime) {
+            streamTime = occurredAt;
+            if (streamTime >= nextTick) {
+                // before this event's observations: a replay that has seen them all has seen the tick too
+                context.forward(record.withKey(TICK_KEY).withValue(Observation.tick(partition, streamTime).encode()));
+                sent[0] += detectorPartitions;
+                nextTick = (Math.floorDiv(streamTime, HOUR) + 1) * HOUR;
+            }
+            long today = Math.floorDiv(streamTime, ComplianceConfig.DAY_MS);
+            if (today > maintainedDay) {
+                maintainedDay = today;
+                prune(today);
+            }
+        }
+        boolean[] counted = {false};
+        Observations.of(event, (scope, o) -> {
+            context.forward(record.withKey(scope.getBytes(StandardCharsets.UTF_8)).withValue(o.encode()));
+            sent[0]++;
+            if (!counted[0]) {
+                counted[0] = true;
+                count(event, o.day());
+            }
+        });
+        if (sent[0] > 0) {
+            String key = Series.META.key(META_RECORDS);
+            double[] v = kpi.get(key);
+            kpi.put(key, new double[] {(v == null ? 0 : v[0]) + sent[0]});
+        }
+    }
+
+    // --- the gauges' daily counts ---------------------------------------------------------------
+
+    private void count(SpecificRecord event, long day) {
+        if (event instanceof AiSuggestionReviewed a) {
+            String specialty = capped("specialty", a.getSpecialty());
+            String model = capped("model_version", a.getModelVersion());
+            String key = Series.AI_ACCEPTANCE_DAY.key(specialty, model, date(day));
+            double[] v = kpi.get(key);
+            v = v == null ? new double[Series.AI_ACCEPTANCE_DAY.slots()] : v;
+            v[0] += 1;
+            v[1] += a.getDecision() == Decision.ACCEPTED ? 1 : 0;
+            kpi.put(key, v);
+            acceptanceDays.computeIfAbsent(List.of(specialty, model), k -> new TreeMap<>()).put(day, key);
+        } else if (event instanceof EncounterCoded c && c.getRevision() == 1) {
+            List<String> scope = List.of(capped("facility", c.getFacilityId()), capped("specialty", c.getSpecialty()));
+            TreeMap<Long, String> known = emDays.computeIfAbsent(scope, k -> new TreeMap<>());
+            if (config.baseline().fromDay() == null && !known.isEmpty() && day < known.firstKey()
+                    && maintainedDay >= config.baseline().end(known.firstKey())) {
+                return; // dated before a baseline already in use: it would move the baseline
+            }
+            String key = Series.EM_DAY.key(scope.get(0), scope.get(1), date(day));
+            double[] v = kpi.get(key);
+            v = v == null ? new double[Series.EM_DAY.slots()] : v;
+            for (CodeEntry code : c.getCodes()) {
+                int level = code.getSystem() == CodeSystem.CPT ? EmLevels.slot(code.getCode()) : -1;
+                if (level >= 0) {
+                    v[level] += 1;
+                }
+            }
+            kpi.put(key, v);
+            known.put(day, key);
+        }
+    }
+
+    /** Keeps the window (and a margin) and, for E/M, the baseline; forgets model versions unseen for a window. */
+    private void prune(long today) {
+        long keepFrom = config.windowStart(today) - MARGIN_DAYS;
+        for (TreeMap<Long, String> days : emDays.values()) {
+            if (days.isEmpty()) {
+                continue;
+            }
+            long bStart = config.baseline().start(days.firstKey());
+            long bEnd = config.baseline().end(days.firstKey());
+            List<Long> drop = new ArrayList<>();
+            for (long d : days.headMap(keepFrom).keySet()) {
+                if (d < bStart || d >= bEnd) {
+                    drop.add(d);
+                }
+            }
+            drop.forEach(d -> kpi.delete(days.remove(d)));
+        }
+        acceptanceDays.values().removeIf(days -> {
+            if (days.lastKey() >= keepFrom) {
+                return false;
+            }
+            days.values().forEach(kpi::delete);
+            return true;
+        });
+    }
+
+    /** A label value as the KPI processor published it: its own name if admitted under the cap, else "other". */
+    private String capped(String dimension, String value) {
+        return kpi.get(Series.LABEL.key(dimension, value)) != null ? value : OTHER;
+    }
+
+    private String date(long day) {
+        if (day != lastDay) {
+            lastDay = day;
+            lastDate = LocalDate.ofEpochDay(day).toString();
+        }
+        return lastDate;
+    }
+}

@@ -1,0 +1,91 @@
+package org.codingkpi.compliance;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One day of one scope in the detector: counts (layout per {@link Scope}, see {@link ComplianceEngine})
+ * and evidence samples by slot (0 for decisions; the E/M level slot for E/M codes). Samples are
+ * dropped once the day leaves the window; counts stay as long as the statistic needs them.
+ */
+final class DayRecord {
+    private static final byte V1 = 1;
+
+    final long[] counts;
+    final Map<Integer, Sample> samples = new TreeMap<>();
+
+    DayRecord(int slots) {
+        counts = new long[slots];
+    }
+
+    Sample sample(int slot, int k) {
+        return samples.computeIfAbsent(slot, s -> new Sample(k));
+    }
+
+    double[] countsAsDoubles() {
+        double[] d = new double[counts.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = counts[i];
+        }
+        return d;
+    }
+
+    static Serde<DayRecord> serde() {
+        return Serdes.serdeFrom((topic, r) -> r == null ? null : r.encode(), (topic, b) -> b == null ? null : decode(b));
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 24 * counts.length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(V1);
+            out.writeShort(counts.length);
+            for (long c : counts) {
+                out.writeLong(c);
+            }
+            out.writeShort(samples.size());
+            for (Map.Entry<Integer, Sample> e : samples.entrySet()) {
+                out.writeShort(e.getKey());
+                out.writeShort(e.getValue().k());
+                var ids = e.getValue().ids();
+                out.writeShort(ids.size());
+                for (String id : ids) {
+                    out.writeUTF(id);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static DayRecord decode(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            in.readByte();
+            DayRecord r = new DayRecord(in.readShort());
+            for (int i = 0; i < r.counts.length; i++) {
+                r.counts[i] = in.readLong();
+            }
+            int groups = in.readShort();
+            for (int g = 0; g < groups; g++) {
+                int slot = in.readShort();
+                Sample s = r.sample(slot, in.readShort());
+                int n = in.readShort();
+                for (int i = 0; i < n; i++) {
+                    s.add(in.readUTF());
+                }
+            }
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.codingkpi.compliance;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * What the compliance processor sends the detector over the {@code compliance-by-scope}
+ * repartition topic: one fact about one scope (keyed by {@link Scope}), or a clock tick of an
+ * upstream task (sent to every partition), from which the detector knows when a day is complete.
+ *
+ * @param type          {@link #DECISION} (an AI suggestion decision, for the specialty/model and the coder
+ *                      scope), {@link #EM_CODE} (a revision-1 E/M code) or {@link #TICK}
+ * @param day           epoch day of the event's occurred_at
+ * @param accepted      the decision was ACCEPTED
+ * @param reviewSeconds review time of the decision
+ * @param level         E/M level slot ({@link EmLevels})
+ * @param encounterId   the encounter, for the evidence sample (never logged)
+ * @param partition     the upstream task's partition (tick)
+ * @param timeMs        the upstream task's stream time (tick)
+ */
+record Observation(byte type, long day, boolean accepted, double reviewSeconds, int level, String encounterId,
+                   int partition, long timeMs) {
+    static final byte DECISION = 'D';
+    static final byte EM_CODE = 'E';
+    static final byte TICK = 'T';
+    private static final byte V1 = 1;
+
+    static Observation decision(long day, boolean accepted, double reviewSeconds, String encounterId) {
+        return new Observation(DECISION, day, accepted, reviewSeconds, -1, encounterId, -1, 0);
+    }
+
+    static Observation emCode(long day, int level, String encounterId) {
+        return new Observation(EM_CODE, day, false, 0, level, encounterId, -1, 0);
+    }
+
+    static Observation tick(int partition, long timeMs) {
+        return new Observation(TICK, 0, false, 0, -1, "", partition, timeMs);
+    }
+
+    boolean isTick() {
+        return type == TICK;
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(V1);
+            out.writeByte(type);
+            switch (type) {
+                case TICK -> {
+                    out.writeInt(partition);
+                    out.writeLong(timeMs);
+                }
+                case DECISION -> {
+                    out.writeInt((int) day);
+                    out.writeBoolean(accepted);
+                    out.writeDouble(reviewSeconds);
+                    out.writeUTF(encounterId);
+                }
+                default -> {
+                    out.writeInt((int) day);
+                    out.writeByte(level);
+                    out.writeUTF(encounterId);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Observation decode(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            in.readByte();
+            byte type = in.readByte();
+            return switch (type) {
+                case TICK -> tick(in.readInt(), in.readLong());
+                case DECISION -> {
+                    long day = in.readInt();
+                    boolean accepted = in.readBoolean();
+                    double seconds = in.readDouble();
+                    yield decision(day, accepted, seconds, in.readUTF());
+                }
+                case EM_CODE -> {
+                    long day = in.readInt();
+                    int level = in.readByte();
+                    yield emCode(day, level, in.readUTF());
+                }
+                default -> throw new IllegalArgumentException("unknown observation type " + type);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        // no identifiers
+        return "Observation[" + (char) type + " day " + day + "]";
+    }
+}

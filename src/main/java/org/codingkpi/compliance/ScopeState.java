@@ -1,0 +1,69 @@
+package org.codingkpi.compliance;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * What the detector keeps per scope besides its days: the first and last day seen, whether a day of
+ * it was evaluated yet (after that, an observation dated before the first day no longer moves the
+ * baseline), and the open episode with its peak statistic.
+ */
+final class ScopeState {
+    private static final byte V1 = 1;
+
+    long firstDay;
+    long lastDay;
+    boolean evaluated;
+    String openFindingId;   // null when no episode is open
+    double peak;
+
+    ScopeState(long day) {
+        firstDay = day;
+        lastDay = day;
+    }
+
+    static Serde<ScopeState> serde() {
+        return Serdes.serdeFrom((topic, s) -> s == null ? null : s.encode(), (topic, b) -> b == null ? null : decode(b));
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(48);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(V1);
+            out.writeLong(firstDay);
+            out.writeLong(lastDay);
+            out.writeBoolean(evaluated);
+            out.writeBoolean(openFindingId != null);
+            if (openFindingId != null) {
+                out.writeUTF(openFindingId);
+            }
+            out.writeDouble(peak);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static ScopeState decode(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            in.readByte();
+            ScopeState s = new ScopeState(in.readLong());
+            s.lastDay = in.readLong();
+            s.evaluated = in.readBoolean();
+            if (in.readBoolean()) {
+                s.openFindingId = in.readUTF();
+            }
+            s.peak = in.readDouble();
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
