@@ -41,6 +41,10 @@ class TopologyNamingTest {
                 "claims-by-encounter-repartition"));
         assertThat(nodes).contains("claims-source", "claims-router", "encounters-source", "ai-suggestions-source", "kpi-processor",
                 "dead-letter-source", "dead-letter-counter");
-        assertThat(d.subtopologies()).as("one repartition: claims to the encounter's task").hasSizeLessThanOrEqualTo(3);
+        assertThat(stores).containsAll(Set.of("compliance-days-store", "compliance-scopes-store", "compliance-findings-store",
+                "compliance-clock-store", "expiry-index-store"));
+        assertThat(topics).contains("compliance-by-scope-repartition", "coding-kpi-audit");
+        // two repartitions: claims to their encounter's task; compliance observations to their scope's detector
+        assertThat(d.subtopologies()).hasSizeLessThanOrEqualTo(4);
     }
 }
