@@ -12,6 +12,7 @@ import org.codingkpi.events.CodeEntry;
 import org.codingkpi.events.CodeSystem;
 import org.codingkpi.events.Decision;
 import org.codingkpi.events.EncounterCoded;
+import org.codingkpi.events.EncounterDischarged;
 import org.codingkpi.events.EventType;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.topology.CodingKpiTopology;
@@ -34,7 +35,12 @@ import java.util.TreeMap;
  *       {@link Observation#tick} of this task's stream time every hour of event time, so that the
  *       detector knows when every partition has passed the end of a day.</li>
  * </ul>
- * Stream time here is the largest occurred_at this task has forwarded; never the wall clock.
+ * The clock here is event time, never the wall clock: the stream time of the slower of the two feeds
+ * the detector reads, encounters and AI suggestions (the largest occurred_at seen on each). Kafka
+ * Streams may run one topic of a task days ahead of another (whatever it fetched first); a day is
+ * complete for the detector only when both feeds are past it. A feed that has not started (no AI
+ * before the go-live) or lags the other by more than {@link #IDLE_FEED_MS} (the AI engine switched
+ * off) does not hold the clock back. Claims do not count: the detector does not read them.
  */
 final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byte[], byte[]> {
     /** Records sent to the detector (observations, and a tick once per partition): a replay waits for the detector to see as many. */
@@ -44,12 +50,16 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
     private static final String OTHER = "other";
     /** Days kept beyond the window, so that an instance whose tasks lag a little still has them. */
     private static final int MARGIN_DAYS = 2;
+    /** A feed this far behind the other no longer holds the clock back. */
+    static final long IDLE_FEED_MS = 7 * ComplianceConfig.DAY_MS;
 
     private final ComplianceConfig config;
     private final int detectorPartitions;
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, double[]> kpi;
     private int partition;
+    private long encounterFeedTime = Long.MIN_VALUE;
+    private long aiFeedTime = Long.MIN_VALUE;
     private long streamTime = Long.MIN_VALUE;
     private long nextTick = Long.MIN_VALUE;
     private long maintainedDay = Long.MIN_VALUE;
@@ -87,8 +97,14 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
         SpecificRecord event = record.value();
         long occurredAt = EventType.occurredAtMs(event);
         int[] sent = {0};
-        if (occurredAt > streamTime) {
-            streamTime = occurredAt;
+        if (event instanceof AiSuggestionReviewed) {
+            aiFeedTime = Math.max(aiFeedTime, occurredAt);
+        } else if (event instanceof EncounterCoded || event instanceof EncounterDischarged) {
+            encounterFeedTime = Math.max(encounterFeedTime, occurredAt);
+        }
+        long clock = clock(encounterFeedTime, aiFeedTime);
+        if (clock > streamTime) {
+            streamTime = clock;
             if (streamTime >= nextTick) {
                 // before this event's observations: a replay that has seen them all has seen the tick too
                 context.forward(record.withKey(TICK_KEY).withValue(Observation.tick(partition, streamTime).encode()));
@@ -115,6 +131,13 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
             double[] v = kpi.get(key);
             kpi.put(key, new double[] {(v == null ? 0 : v[0]) + sent[0]});
         }
+    }
+
+    /** The slower feed's stream time, unless it has not started or is idle. */
+    static long clock(long encounterFeedTime, long aiFeedTime) {
+        long fast = Math.max(encounterFeedTime, aiFeedTime);
+        long slow = Math.min(encounterFeedTime, aiFeedTime);
+        return slow == Long.MIN_VALUE || fast - slow > IDLE_FEED_MS ? fast : slow;
     }
 
     // --- the gauges' daily counts ---------------------------------------------------------------
