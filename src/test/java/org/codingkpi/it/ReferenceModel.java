@@ -31,11 +31,18 @@ final class ReferenceModel {
     private static final long DAY = 86_400_000L;
     private final int partitions;
     private final long maxWaitMs;
+    private final long dnfcRetentionMs;
     final Map<String, Double> expected = new TreeMap<>();
 
     ReferenceModel(int partitions, long maxWaitMs) {
+        this(partitions, maxWaitMs, Long.MAX_VALUE);
+    }
+
+    /** @param dnfcRetentionMs an encounter discharged longer ago than this (stream time) leaves the DNFC backlog */
+    ReferenceModel(int partitions, long maxWaitMs, long dnfcRetentionMs) {
         this.partitions = partitions;
         this.maxWaitMs = maxWaitMs;
+        this.dnfcRetentionMs = dnfcRetentionMs;
     }
 
     private record Attribution(String setting, String mode, long feedMaxBefore) {
@@ -96,6 +103,9 @@ final class ReferenceModel {
             }
         }
         for (EncounterDischarged d : dnfc.values()) {
+            if (streamTime - d.getOccurredAt().toEpochMilli() > dnfcRetentionMs) {
+                continue;
+            }
             double ageDays = (streamTime - d.getOccurredAt().toEpochMilli()) / (double) DAY;
             String age = ageDays < 1 ? "0-1d" : ageDays < 3 ? "1-3d" : ageDays < 7 ? "3-7d" : "7d+";
             add("coding_dnfc_encounters", 1, "facility", d.getFacilityId(), "setting", d.getSetting().name(), "age", age);
