@@ -444,7 +444,8 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     // --- DNFC retention --------------------------------------------------------------------------
 
     private void purgeDnfcDaily() {
-        if (streamTime - lastDnfcPurge < DAY_MS) {
+        // (the first call purges: streamTime - Long.MIN_VALUE would overflow, and the purge never ran)
+        if (lastDnfcPurge != Long.MIN_VALUE && streamTime - lastDnfcPurge < DAY_MS) {
             return;
         }
         lastDnfcPurge = streamTime;

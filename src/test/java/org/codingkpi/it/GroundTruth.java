@@ -22,7 +22,13 @@ final class GroundTruth {
 
     /** Every coding_* sample of the whole history, rejects included. */
     static Map<String, Double> of(List<SpecificRecord> valid, Map<RejectReason, Long> rejects, int partitions, long maxWaitMs) {
-        ReferenceModel reference = new ReferenceModel(partitions, maxWaitMs);
+        return of(valid, rejects, partitions, maxWaitMs, Long.MAX_VALUE);
+    }
+
+    /** The same, with DNFC entries older than {@code dnfcRetentionMs} of stream time out of the backlog. */
+    static Map<String, Double> of(List<SpecificRecord> valid, Map<RejectReason, Long> rejects, int partitions, long maxWaitMs,
+                                  long dnfcRetentionMs) {
+        ReferenceModel reference = new ReferenceModel(partitions, maxWaitMs, dnfcRetentionMs);
         reference.run(valid);
         rejects.forEach((reason, n) -> reference.add("coding_events_rejected_total", n, "reason", reason.label()));
         addStreamTime(reference, valid);

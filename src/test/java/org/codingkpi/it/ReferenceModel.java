@@ -31,6 +31,7 @@ final class ReferenceModel {
     private static final long DAY = 86_400_000L;
     private final int partitions;
     private final long maxWaitMs;
+    private final long dnfcRetentionMs;
     final Map<String, Double> expected = new TreeMap<>();
     /** After {@link #run}: the accepted events (valid, first delivery per topic), in delivery order. */
     final List<SpecificRecord> accepted = new ArrayList<>();
@@ -40,8 +41,14 @@ final class ReferenceModel {
     final Map<String, Attribution> claimAttribution = new HashMap<>();
 
     ReferenceModel(int partitions, long maxWaitMs) {
+        this(partitions, maxWaitMs, Long.MAX_VALUE);
+    }
+
+    /** @param dnfcRetentionMs an encounter discharged longer ago than this (stream time) leaves the DNFC backlog */
+    ReferenceModel(int partitions, long maxWaitMs, long dnfcRetentionMs) {
         this.partitions = partitions;
         this.maxWaitMs = maxWaitMs;
+        this.dnfcRetentionMs = dnfcRetentionMs;
     }
 
     record Attribution(String setting, String mode, long feedMaxBefore) {
@@ -108,6 +115,9 @@ final class ReferenceModel {
             }
         }
         for (EncounterDischarged d : dnfc.values()) {
+            if (streamTime - d.getOccurredAt().toEpochMilli() > dnfcRetentionMs) {
+                continue;
+            }
             double ageDays = (streamTime - d.getOccurredAt().toEpochMilli()) / (double) DAY;
             String age = ageDays < 1 ? "0-1d" : ageDays < 3 ? "1-3d" : ageDays < 7 ? "3-7d" : "7d+";
             add("coding_dnfc_encounters", 1, "facility", d.getFacilityId(), "setting", d.getSetting().name(), "age", age);

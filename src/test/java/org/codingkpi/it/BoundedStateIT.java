@@ -1,0 +1,220 @@
+package org.codingkpi.it;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.codingkpi.TestEvents;
+import org.codingkpi.app.Importer;
+import org.codingkpi.app.Pipeline;
+import org.codingkpi.app.Topics;
+import org.codingkpi.broker.EmbeddedKafka;
+import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.events.EncounterDischarged;
+import org.codingkpi.events.EventType;
+import org.codingkpi.events.Setting;
+import org.codingkpi.serde.BundledSchemaRegistry;
+import org.codingkpi.serde.EventCodec;
+import org.codingkpi.simulator.SimulatorConfig;
+import org.codingkpi.topology.CodingKpiTopology;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * State bounded by retention: a 14-month messy history (with a trickle of discharges that are never
+ * coded) through the pipeline with short retentions, the entries of the duplicate-detection,
+ * attribution, claim, pending-claims and DNFC stores counted through interactive queries at eight
+ * points. Once the history is longer than the retentions (and a claim's life), every store stops
+ * growing while the events keep coming, and the counters are still exactly the reference's.
+ */
+@Tag("integration")
+class BoundedStateIT {
+    private static final int PARTITIONS = 2;
+    private static final int CHECKPOINTS = 8;
+    /** Records sent ahead of the processing: about four days of this history. */
+    private static final int LIVE_BATCH = 1000;
+    private static final Duration DNFC_RETENTION = Duration.ofDays(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void storesStopGrowingOnALongHistoryWhileTheCountersStayExact() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            PipelineConfig config = PipelineConfig.of(Map.of(
+                    PipelineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    PipelineConfig.APPLICATION_ID, "bounded-it",
+                    PipelineConfig.METRICS_PORT, "0",
+                    PipelineConfig.METRICS_BIND, "127.0.0.1",
+                    StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
+                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500",
+                    // duplicates come within days; a claim's first event up to ~70 days after its coding and its
+                    // events up to 60 days apart in the simulated remittance feed: retentions just above those
+                    // (measured in stream time, which a backlog on one feed lets run ahead: see docs/operations.md)
+                    PipelineConfig.DEDUPE_RETENTION, "7d",
+                    PipelineConfig.ATTRIBUTION_RETENTION, "90d",
+                    PipelineConfig.DNFC_RETENTION, DNFC_RETENTION.toDays() + "d"));
+            kafka.createTopics(Topics.all(config), PARTITIONS);
+            EventCodec codec = new EventCodec(new BundledSchemaRegistry());
+            SimulatorConfig simulation = SimulatorConfig.builder().seed(31).start(Instant.parse("2025-06-01T00:00:00Z")).days(420)
+                    .encountersPerDay(40).messy().build();
+            SimulatedFeed feed = SimulatedFeed.of(simulation, config, codec);
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+            List<SpecificRecord> valid = new ArrayList<>();
+            withNeverCodedDischarges(feed, simulation, config, codec, records, valid);
+            Map<String, Double> expected = GroundTruth.of(valid, feed.rejects, PARTITIONS, config.attributionMaxWait().toMillis(),
+                    DNFC_RETENTION.toMillis());
+
+            Map<String, List<Long>> sizes = new LinkedHashMap<>();
+            List<String> days = new ArrayList<>();
+            try (Pipeline pipeline = Pipeline.start(config, codec, List.of());
+                 Producer<byte[], byte[]> producer = Importer.producer(config)) {
+                int chunk = (records.size() + CHECKPOINTS - 1) / CHECKPOINTS;
+                for (int c = 0; c < CHECKPOINTS; c++) {
+                    int end = Math.min(records.size(), (c + 1) * chunk);
+                    // as the live feeds arrive: a few days of history ahead of the processing at most
+                    for (int i = c * chunk; i < end; i += LIVE_BATCH) {
+                        records.subList(i, Math.min(end, i + LIVE_BATCH)).forEach(producer::send);
+                        producer.flush();
+                        awaitProcessed(pipeline, Math.max(0, Math.min(end, i + LIVE_BATCH) - LIVE_BATCH));
+                    }
+                    awaitProcessed(pipeline, end);
+                    storeSizes(pipeline.streams()).forEach((store, n) -> sizes.computeIfAbsent(store, s -> new ArrayList<>()).add(n));
+                    long streamTime = (long) Scrape.of(pipeline.metricsPort()).sum("coding_stream_time_seconds");
+                    days.add(Duration.between(simulation.start(), Instant.ofEpochSecond(streamTime)).toDays() + "d");
+                }
+                for (int p = 0; p < PARTITIONS; p++) {
+                    ProducerRecord<byte[], byte[]> marker = new ProducerRecord<>(config.encountersTopic(), p, null, null, new byte[0]);
+                    marker.headers().add("coding-kpi.control", "flush-pending".getBytes(StandardCharsets.UTF_8));
+                    producer.send(marker);
+                }
+                producer.flush();
+                await("every coding_* sample equals the reference").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(GroundTruth.differences(expected, Scrape.of(pipeline.metricsPort()).kpiSamples())).isEmpty());
+            }
+
+            System.out.printf("bounded state: entries per store at stream days %s of %,d records%n", days, records.size());
+            sizes.forEach((store, n) -> System.out.printf("bounded state:   %-30s %s%n", store, n));
+            // from the middle of the history on (past the longest retention and a claim's life) no store grows:
+            // the last count is within 25 % of the middle one while the events processed since then doubled
+            int middle = CHECKPOINTS / 2 - 1;
+            sizes.forEach((store, n) -> {
+                long mid = n.get(middle);
+                long last = n.get(CHECKPOINTS - 1);
+                long peak = n.subList(middle, CHECKPOINTS).stream().mapToLong(Long::longValue).max().orElseThrow();
+                if (!store.equals(CodingKpiTopology.PENDING_STORE)) { // claims rarely wait here: their codings come first
+                    assertThat(mid).as("%s holds entries mid-history", store).isPositive();
+                }
+                assertThat((double) last).as("%s at the end vs mid-history %s", store, n).isLessThanOrEqualTo(1.25 * mid + 10);
+                assertThat((double) peak).as("%s peak in the second half vs mid-history %s", store, n).isLessThanOrEqualTo(1.35 * mid + 10);
+            });
+            long accepted = (long) expected.entrySet().stream().filter(e -> e.getKey().startsWith("coding_events_total{")).mapToDouble(Map.Entry::getValue).sum();
+            long dedupe = sizes.entrySet().stream().filter(e -> e.getKey().startsWith("dedupe-")).mapToLong(e -> e.getValue().get(CHECKPOINTS - 1)).sum();
+            assertThat(dedupe).as("event ids remembered at the end, of %,d accepted", accepted).isLessThan(accepted / 10);
+        }
+    }
+
+    /**
+     * The feed's records, in order, with three discharges a day that are never coded (a backlog the
+     * DNFC retention must drain), each placed among the records by its time.
+     */
+    private static void withNeverCodedDischarges(SimulatedFeed feed, SimulatorConfig simulation, PipelineConfig config, EventCodec codec,
+                                                 List<ProducerRecord<byte[], byte[]>> records, List<SpecificRecord> valid) {
+        Random random = new Random(31);
+        List<EncounterDischarged> orphans = new ArrayList<>();
+        for (int d = 0; d < simulation.days(); d++) {
+            for (int k = 0; k < 3; k++) {
+                Instant at = simulation.start().plus(Duration.ofDays(d)).plusSeconds(random.nextInt(86_400));
+                orphans.add(TestEvents.discharged(new UUID(random.nextLong(), random.nextLong()).toString(), at)
+                        .setEventId(new UUID(random.nextLong(), random.nextLong()).toString())
+                        .setSetting(Setting.values()[random.nextInt(3)]).setExpectedChargeCents(10_000 + random.nextInt(1_000_000)).build());
+            }
+        }
+        orphans.sort((x, y) -> x.getOccurredAt().compareTo(y.getOccurredAt()));
+        long now = System.currentTimeMillis();
+        int next = 0;
+        for (int i = 0; i < feed.records.size(); i++) {
+            ProducerRecord<byte[], byte[]> r = feed.records.get(i);
+            SpecificRecord event = feed.eventOfRecord.get(i);
+            // placed by the event times of valid records (an invalid one may carry any time, e.g. a century ahead)
+            while (next < orphans.size() && event != null && orphans.get(next).getOccurredAt().toEpochMilli() <= EventType.occurredAtMs(event)) {
+                EncounterDischarged o = orphans.get(next++);
+                records.add(SimulatedFeed.record(o, config, codec, now));
+                valid.add(o);
+            }
+            records.add(r);
+            if (event != null) {
+                valid.add(event);
+            }
+        }
+        assertThat(next).as("never-coded discharges placed").isGreaterThan(orphans.size() * 9 / 10);
+    }
+
+    private static void awaitProcessed(Pipeline pipeline, long records) {
+        await("accepted + duplicates + dead-lettered reaches " + records).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    assertThat(pipeline.failed()).as("pipeline failed").isFalse();
+                    Scrape s = Scrape.orNull(pipeline.metricsPort());
+                    return s != null && s.processed() >= records;
+                });
+    }
+
+    /** Entries of each bounded store over all tasks, counted through interactive queries. */
+    private static Map<String, Long> storeSizes(KafkaStreams streams) {
+        Map<String, Long> out = new TreeMap<>();
+        for (EventType t : EventType.values()) {
+            out.putIfAbsent(CodingKpiTopology.dedupeStore(t.defaultTopic()), windowEntries(streams, CodingKpiTopology.dedupeStore(t.defaultTopic())));
+        }
+        out.put(CodingKpiTopology.ATTRIBUTION_STORE, windowEntries(streams, CodingKpiTopology.ATTRIBUTION_STORE));
+        out.put(CodingKpiTopology.CLAIM_STORE, windowEntries(streams, CodingKpiTopology.CLAIM_STORE));
+        out.put(CodingKpiTopology.PENDING_STORE, keyValueEntries(streams, CodingKpiTopology.PENDING_STORE));
+        out.put(CodingKpiTopology.DNFC_STORE, keyValueEntries(streams, CodingKpiTopology.DNFC_STORE));
+        return out;
+    }
+
+    private static long windowEntries(KafkaStreams streams, String store) {
+        return await("store " + store + " queryable").atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> {
+            long n = 0;
+            try (KeyValueIterator<?, ?> it = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.windowStore())).all()) {
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+            }
+            return n;
+        }, n -> true);
+    }
+
+    private static long keyValueEntries(KafkaStreams streams, String store) {
+        return await("store " + store + " queryable").atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> {
+            long n = 0;
+            try (KeyValueIterator<?, ?> it = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore())).all()) {
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+            }
+            return n;
+        }, n -> true);
+    }
+}
