@@ -59,7 +59,7 @@ public final class Benchmark {
         this.out = out;
     }
 
-    public record Options(int encountersPerDay, int days, int partitions, int threads, double liveRate, int probes) {
+    public record Options(int encountersPerDay, int days, int partitions, int threads, double liveRate, int probes, Map<String, String> settings) {
     }
 
     public void run(Options o) throws Exception {
@@ -71,13 +71,16 @@ public final class Benchmark {
         out.printf("history: %,d lines (%d days x %,d encounters/day, messy), %d partitions, %d stream thread(s)%n",
                 counts.lines(), o.days(), o.encountersPerDay(), o.partitions(), o.threads());
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Map<String, String> s = new TreeMap<>();
+            Map<String, String> s = new TreeMap<>(o.settings());
             s.put(PipelineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             s.put(PipelineConfig.APPLICATION_ID, "coding-kpi-bench");
             s.put(PipelineConfig.METRICS_PORT, "0");
             s.put(PipelineConfig.METRICS_BIND, "127.0.0.1");
             s.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state").toString());
             s.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(o.threads()));
+            if (!o.settings().isEmpty()) {
+                out.printf("settings: %s%n", o.settings());
+            }
             PipelineConfig config = PipelineConfig.of(s);
             kafka.createTopics(Topics.all(config), o.partitions());
             EventCodec codec = new EventCodec(new BundledSchemaRegistry());

@@ -29,9 +29,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--probes", defaultValue = "100", description = "Latency probes (default: ${DEFAULT-VALUE}).")
     int probes;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any pipeline, Kafka Streams or client setting.")
+    java.util.Map<String, String> settings = new java.util.TreeMap<>();
+
     @Override
     public Integer call() throws Exception {
-        new Benchmark(System.out).run(new Benchmark.Options(encountersPerDay, days, partitions, threads, liveRate, probes));
+        new Benchmark(System.out).run(new Benchmark.Options(encountersPerDay, days, partitions, threads, liveRate, probes, settings));
         return 0;
     }
 }
