@@ -101,8 +101,13 @@ public final class Pipeline implements AutoCloseable {
                 ? DenialCategorizer.defaults() : DenialCategorizer.load(config.denialCategoriesFile());
         Topology topology = CodingKpiTopology.buildTopology(config, codec, categorizer, partitions, observer);
         Properties props = config.streamsProperties();
-        props.put(StreamsConfig.STATE_DIR_CONFIG, ownerOnlyStateDir(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)));
+        Path stateDir = ownerOnly(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
+                System.getProperty("java.io.tmpdir") + "/coding-kpi-state")));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         streams = new KafkaStreams(topology, props);
+        // Kafka Streams has just made the state directory and its application directory rwxr-x---
+        ownerOnly(stateDir);
+        ownerOnly(stateDir.resolve(config.get(PipelineConfig.APPLICATION_ID)));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; shutting the pipeline down", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -180,9 +185,8 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The state directory holds identifiers at rest: created owner-only (rwx------). */
-    static String ownerOnlyStateDir(String configured) {
-        Path dir = Path.of(configured != null ? configured : System.getProperty("java.io.tmpdir") + "/coding-kpi-state");
+    /** The state directory holds identifiers at rest: created (if absent) and kept owner-only, rwx------. */
+    static Path ownerOnly(Path dir) {
         try {
             Files.createDirectories(dir);
             if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -191,7 +195,7 @@ public final class Pipeline implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the state directory " + dir, e);
         }
-        return dir.toString();
+        return dir;
     }
 
     public boolean isRunning() {

@@ -160,6 +160,11 @@ class CrashRecoveryIT {
                 assertThat(GroundTruth.differences(expected, end.kpiSamples())).as("coding_* samples once all is committed").isEmpty();
                 assertThat(end.processed()).as("accepted + duplicates + dead-lettered").isEqualTo(total);
                 end.samples().keySet().forEach(k -> labelValues.addAll(labelValuesOf(k)));
+                // the state directory holds identifiers at rest: owner-only, after Kafka Streams made it (it chmods rwxr-x---)
+                for (Path d : List.of(dir.resolve("state"), dir.resolve("state").resolve(APP_ID))) {
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(d)))
+                            .as("permissions of %s", dir.relativize(d)).isEqualTo("rwx------");
+                }
                 assertThat(pipeline.stop()).as("exit code after SIGTERM (143: ended by the signal after the shutdown hook)").isIn(0, 143);
                 assertThat(pipeline.starts()).as("process starts").isEqualTo(4);
             }
