@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.codingkpi.TestEvents;
 import org.codingkpi.app.Importer;
 import org.codingkpi.app.Pipeline;
+import org.codingkpi.app.Replay;
 import org.codingkpi.app.Topics;
 import org.codingkpi.broker.EmbeddedKafka;
 import org.codingkpi.config.PipelineConfig;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,12 +103,7 @@ class BoundedStateIT {
                     long streamTime = (long) Scrape.of(pipeline.metricsPort()).sum("coding_stream_time_seconds");
                     days.add(Duration.between(simulation.start(), Instant.ofEpochSecond(streamTime)).toDays() + "d");
                 }
-                for (int p = 0; p < PARTITIONS; p++) {
-                    ProducerRecord<byte[], byte[]> marker = new ProducerRecord<>(config.encountersTopic(), p, null, null, new byte[0]);
-                    marker.headers().add("coding-kpi.control", "flush-pending".getBytes(StandardCharsets.UTF_8));
-                    producer.send(marker);
-                }
-                producer.flush();
+                Replay.sendEndMarkers(producer, config, PARTITIONS);
                 await("every coding_* sample equals the reference").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(GroundTruth.differences(expected, Scrape.of(pipeline.metricsPort()).kpiSamples())).isEmpty());
             }
