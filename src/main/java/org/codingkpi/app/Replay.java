@@ -93,12 +93,7 @@ public final class Replay {
                 progress.printf("import: %,d lines, %,d records sent, %,d dead-lettered at import (%.1f s)%n",
                         imported.linesRead, imported.sent, imported.deadLettered, importTime.toMillis() / 1000.0);
                 awaitProcessed(pipeline, imported.records());
-                for (int p = 0; p < partitions; p++) {
-                    ProducerRecord<byte[], byte[]> marker = new ProducerRecord<>(config.encountersTopic(), p, null, null, new byte[0]);
-                    marker.headers().add("coding-kpi.control", "flush-pending".getBytes(StandardCharsets.UTF_8));
-                    producer.send(marker);
-                }
-                producer.flush();
+                sendEndMarkers(producer, config, partitions);
                 awaitMarkers(pipeline, partitions);
                 awaitAuditDetector(pipeline);
                 KpiTotals totals = pipeline.totals();
@@ -116,6 +111,20 @@ public final class Replay {
         } finally {
             deleteRecursively(stateDir);
         }
+    }
+
+    /**
+     * The end of a history: a control record on every partition of the encounters topic, on which the
+     * pipeline publishes the claims still waiting for their encounter's coding as {@code unknown}
+     * (KPIS.md §1). Counts as no event.
+     */
+    public static void sendEndMarkers(Producer<byte[], byte[]> producer, PipelineConfig config, int partitions) {
+        for (int p = 0; p < partitions; p++) {
+            ProducerRecord<byte[], byte[]> marker = new ProducerRecord<>(config.encountersTopic(), p, null, null, new byte[0]);
+            marker.headers().add("coding-kpi.control", "flush-pending".getBytes(StandardCharsets.UTF_8));
+            producer.send(marker);
+        }
+        producer.flush();
     }
 
     /** Waits until accepted + duplicates + dead-lettered equals the records imported. */

@@ -6,11 +6,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.codingkpi.TestEvents;
 import org.codingkpi.app.Importer;
 import org.codingkpi.app.Pipeline;
+import org.codingkpi.app.Replay;
 import org.codingkpi.app.Topics;
 import org.codingkpi.broker.EmbeddedKafka;
 import org.codingkpi.config.PipelineConfig;
@@ -20,12 +23,13 @@ import org.codingkpi.events.Setting;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.simulator.SimulatorConfig;
+import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.topology.CodingKpiTopology;
+import org.codingkpi.topology.EventObserver;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +38,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +91,9 @@ class BoundedStateIT {
             Map<String, Double> expected = GroundTruth.of(valid, feed.rejects, PARTITIONS, config.attributionMaxWait().toMillis(),
                     DNFC_RETENTION.toMillis());
 
+            Set<String> bounded = boundedStores(config, codec);
+            assertThat(bounded).as("stores watched").contains(CodingKpiTopology.ATTRIBUTION_STORE, CodingKpiTopology.CLAIM_STORE,
+                    CodingKpiTopology.PENDING_STORE, CodingKpiTopology.DNFC_STORE, CodingKpiTopology.dedupeStore("encounters"));
             Map<String, List<Long>> sizes = new LinkedHashMap<>();
             List<String> days = new ArrayList<>();
             try (Pipeline pipeline = Pipeline.start(config, codec, List.of());
@@ -99,16 +108,11 @@ class BoundedStateIT {
                         awaitProcessed(pipeline, Math.max(0, Math.min(end, i + LIVE_BATCH) - LIVE_BATCH));
                     }
                     awaitProcessed(pipeline, end);
-                    storeSizes(pipeline.streams()).forEach((store, n) -> sizes.computeIfAbsent(store, s -> new ArrayList<>()).add(n));
+                    storeSizes(pipeline.streams(), bounded).forEach((store, n) -> sizes.computeIfAbsent(store, s -> new ArrayList<>()).add(n));
                     long streamTime = (long) Scrape.of(pipeline.metricsPort()).sum("coding_stream_time_seconds");
                     days.add(Duration.between(simulation.start(), Instant.ofEpochSecond(streamTime)).toDays() + "d");
                 }
-                for (int p = 0; p < PARTITIONS; p++) {
-                    ProducerRecord<byte[], byte[]> marker = new ProducerRecord<>(config.encountersTopic(), p, null, null, new byte[0]);
-                    marker.headers().add("coding-kpi.control", "flush-pending".getBytes(StandardCharsets.UTF_8));
-                    producer.send(marker);
-                }
-                producer.flush();
+                Replay.sendEndMarkers(producer, config, PARTITIONS);
                 await("every coding_* sample equals the reference").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(GroundTruth.differences(expected, Scrape.of(pipeline.metricsPort()).kpiSamples())).isEmpty());
             }
@@ -179,42 +183,49 @@ class BoundedStateIT {
                 });
     }
 
-    /** Entries of each bounded store over all tasks, counted through interactive queries. */
-    private static Map<String, Long> storeSizes(KafkaStreams streams) {
+    /**
+     * Entries of every state store of the KPI processor but the KPI series themselves (duplicate
+     * detection, attribution, claims, pending claims, DNFC, and any index they keep), over all tasks,
+     * counted through interactive queries whatever their kind (key-value or window store).
+     */
+    private static Map<String, Long> storeSizes(KafkaStreams streams, Set<String> stores) {
         Map<String, Long> out = new TreeMap<>();
-        for (EventType t : EventType.values()) {
-            out.putIfAbsent(CodingKpiTopology.dedupeStore(t.defaultTopic()), windowEntries(streams, CodingKpiTopology.dedupeStore(t.defaultTopic())));
+        for (String store : stores) {
+            out.put(store, await("store " + store + " counted").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                    .until(() -> entries(streams, store), n -> true));
         }
-        out.put(CodingKpiTopology.ATTRIBUTION_STORE, windowEntries(streams, CodingKpiTopology.ATTRIBUTION_STORE));
-        out.put(CodingKpiTopology.CLAIM_STORE, windowEntries(streams, CodingKpiTopology.CLAIM_STORE));
-        out.put(CodingKpiTopology.PENDING_STORE, keyValueEntries(streams, CodingKpiTopology.PENDING_STORE));
-        out.put(CodingKpiTopology.DNFC_STORE, keyValueEntries(streams, CodingKpiTopology.DNFC_STORE));
         return out;
     }
 
-    private static long windowEntries(KafkaStreams streams, String store) {
-        return await("store " + store + " queryable").atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> {
-            long n = 0;
-            try (KeyValueIterator<?, ?> it = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.windowStore())).all()) {
-                while (it.hasNext()) {
-                    it.next();
-                    n++;
-                }
+    private static long entries(KafkaStreams streams, String store) {
+        KeyValueIterator<?, ?> it;
+        try {
+            it = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore())).all();
+        } catch (InvalidStateStoreException notKeyValue) {
+            it = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.windowStore())).all();
+        }
+        long n = 0;
+        try (KeyValueIterator<?, ?> entries = it) {
+            while (entries.hasNext()) {
+                entries.next();
+                n++;
             }
-            return n;
-        }, n -> true);
+        }
+        return n;
     }
 
-    private static long keyValueEntries(KafkaStreams streams, String store) {
-        return await("store " + store + " queryable").atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> {
-            long n = 0;
-            try (KeyValueIterator<?, ?> it = streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore())).all()) {
-                while (it.hasNext()) {
-                    it.next();
-                    n++;
+    /** The stores the test watches: every store of the KPI processor's sub-topology but the KPI series. */
+    private static Set<String> boundedStores(PipelineConfig config, EventCodec codec) {
+        Set<String> out = new TreeSet<>();
+        for (TopologyDescription.Subtopology s : CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), PARTITIONS,
+                EventObserver.NONE).describe().subtopologies()) {
+            for (TopologyDescription.Node n : s.nodes()) {
+                if (n instanceof TopologyDescription.Processor p && p.stores().contains(CodingKpiTopology.KPI_STORE)) {
+                    out.addAll(p.stores());
                 }
             }
-            return n;
-        }, n -> true);
+        }
+        out.remove(CodingKpiTopology.KPI_STORE);
+        return out;
     }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 import org.codingkpi.app.Importer;
+import org.codingkpi.app.Replay;
 import org.codingkpi.app.Topics;
 import org.codingkpi.broker.EmbeddedKafka;
 import org.codingkpi.config.PipelineConfig;
@@ -140,12 +141,7 @@ class CrashRecoveryIT {
                 }
 
                 // the end marker replay sends: claims still waiting for their encounter's coding are published as unknown
-                for (int p = 0; p < PARTITIONS; p++) {
-                    ProducerRecord<byte[], byte[]> marker = new ProducerRecord<>(config.encountersTopic(), p, null, null, new byte[0]);
-                    marker.headers().add("coding-kpi.control", "flush-pending".getBytes(StandardCharsets.UTF_8));
-                    producer.send(marker);
-                }
-                producer.flush();
+                Replay.sendEndMarkers(producer, config, PARTITIONS);
                 AtomicReference<Scrape> last = new AtomicReference<>();
                 await("every coding_* sample equals the reference").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> {

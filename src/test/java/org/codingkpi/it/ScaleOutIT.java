@@ -3,11 +3,11 @@ package org.codingkpi.it;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyDescription;
 import org.codingkpi.app.Importer;
 import org.codingkpi.app.Pipeline;
+import org.codingkpi.app.Replay;
 import org.codingkpi.app.Topics;
 import org.codingkpi.broker.EmbeddedKafka;
 import org.codingkpi.config.PipelineConfig;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,12 +142,7 @@ class ScaleOutIT {
 
     private static void send(Producer<byte[], byte[]> producer, PipelineConfig config, SimulatedFeed feed) {
         feed.records.forEach(producer::send);
-        for (int p = 0; p < PARTITIONS; p++) {
-            ProducerRecord<byte[], byte[]> marker = new ProducerRecord<>(config.encountersTopic(), p, null, null, new byte[0]);
-            marker.headers().add("coding-kpi.control", "flush-pending".getBytes(StandardCharsets.UTF_8));
-            producer.send(marker);
-        }
-        producer.flush();
+        Replay.sendEndMarkers(producer, config, PARTITIONS);
     }
 
     private static Set<String> published(Pipeline p) {
