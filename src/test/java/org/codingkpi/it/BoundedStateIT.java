@@ -119,18 +119,18 @@ class BoundedStateIT {
 
             System.out.printf("bounded state: entries per store at stream days %s of %,d records%n", days, records.size());
             sizes.forEach((store, n) -> System.out.printf("bounded state:   %-30s %s%n", store, n));
-            // from the middle of the history on (past the longest retention and a claim's life) no store grows:
-            // the last count is within 25 % of the middle one while the events processed since then doubled
-            int middle = CHECKPOINTS / 2 - 1;
+            // from the middle of the history on (past the longest retention and a claim's life) no store grows: the
+            // largest count of the second half stays within the largest of the first half (counts swing with the
+            // weekly rhythm of the feeds and the hourly purges, so single checkpoints are not compared)
+            int middle = CHECKPOINTS / 2;
             sizes.forEach((store, n) -> {
-                long mid = n.get(middle);
-                long last = n.get(CHECKPOINTS - 1);
-                long peak = n.subList(middle, CHECKPOINTS).stream().mapToLong(Long::longValue).max().orElseThrow();
+                long firstHalf = n.subList(0, middle).stream().mapToLong(Long::longValue).max().orElseThrow();
+                long secondHalf = n.subList(middle, CHECKPOINTS).stream().mapToLong(Long::longValue).max().orElseThrow();
                 if (!store.equals(CodingKpiTopology.PENDING_STORE)) { // claims rarely wait here: their codings come first
-                    assertThat(mid).as("%s holds entries mid-history", store).isPositive();
+                    assertThat(firstHalf).as("%s holds entries in the first half", store).isPositive();
                 }
-                assertThat((double) last).as("%s at the end vs mid-history %s", store, n).isLessThanOrEqualTo(1.25 * mid + 10);
-                assertThat((double) peak).as("%s peak in the second half vs mid-history %s", store, n).isLessThanOrEqualTo(1.35 * mid + 10);
+                assertThat((double) secondHalf).as("%s: largest count of the second half vs the first %s", store, n)
+                        .isLessThanOrEqualTo(1.35 * firstHalf + 10);
             });
             long accepted = (long) expected.entrySet().stream().filter(e -> e.getKey().startsWith("coding_events_total{")).mapToDouble(Map.Entry::getValue).sum();
             long dedupe = sizes.entrySet().stream().filter(e -> e.getKey().startsWith("dedupe-")).mapToLong(e -> e.getValue().get(CHECKPOINTS - 1)).sum();
