@@ -144,7 +144,8 @@ public final class Replay {
         }
     }
 
-    private static long processed(Pipeline pipeline) {
+    /** Records accepted, duplicates and dead-lettered so far, from state; 0 while the state is not queryable. */
+    public static long processed(Pipeline pipeline) {
         try {
             KpiTotals t = pipeline.totals();
             double n = 0;

@@ -14,8 +14,6 @@ import org.codingkpi.broker.EmbeddedKafka;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.EncounterDischarged;
 import org.codingkpi.events.Setting;
-import org.codingkpi.kpi.Series;
-import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.simulator.JsonlWriter;
@@ -103,7 +101,7 @@ public final class Benchmark {
             try (Pipeline pipeline = Pipeline.start(config, codec, List.of())) {
                 long lastSample = 0;
                 long maxHeap = 0;
-                while (processed(pipeline) < imported.records()) {
+                while (org.codingkpi.app.Replay.processed(pipeline) < imported.records()) {
                     if (pipeline.failed()) {
                         throw new IllegalStateException("pipeline failed");
                     }
@@ -221,22 +219,6 @@ public final class Benchmark {
             }
         }
         return n;
-    }
-
-    private static long processed(Pipeline pipeline) {
-        try {
-            KpiTotals t = pipeline.totals();
-            double n = 0;
-            for (double[] v : t.group(Series.EVENTS).values()) {
-                n += v[0] + v[1];
-            }
-            for (double[] v : t.group(Series.REJECTED).values()) {
-                n += v[0];
-            }
-            return (long) n;
-        } catch (RuntimeException e) {
-            return 0;
-        }
     }
 
     private static long streamThreadCpuNanos() {
