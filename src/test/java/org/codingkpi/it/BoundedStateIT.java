@@ -113,7 +113,7 @@ class BoundedStateIT {
                     days.add(Duration.between(simulation.start(), Instant.ofEpochSecond(streamTime)).toDays() + "d");
                 }
                 Replay.sendEndMarkers(producer, config, PARTITIONS);
-                await("every coding_* sample equals the reference").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                await("every coding_* sample equals the reference").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(GroundTruth.differences(expected, Scrape.of(pipeline.metricsPort()).kpiSamples())).isEmpty());
             }
 
@@ -191,7 +191,7 @@ class BoundedStateIT {
     private static Map<String, Long> storeSizes(KafkaStreams streams, Set<String> stores) {
         Map<String, Long> out = new TreeMap<>();
         for (String store : stores) {
-            out.put(store, await("store " + store + " counted").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+            out.put(store, await("store " + store + " counted").atMost(Duration.ofMinutes(3)).ignoreExceptions()
                     .until(() -> entries(streams, store), n -> true));
         }
         return out;

@@ -150,7 +150,7 @@ class CrashRecoveryIT {
                             last.set(s);
                             assertThat(GroundTruth.differences(expected, s.kpiSamples())).isEmpty();
                         });
-                await("every input record committed").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                await("every input record committed").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                         .until(() -> inputLag(kafka, config) == 0);
                 Scrape end = Scrape.of(metricsPort);
                 assertThat(GroundTruth.differences(expected, end.kpiSamples())).as("coding_* samples once all is committed").isEmpty();

@@ -33,7 +33,7 @@ final class TopicReader {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            await("all " + expected + " records of " + topic + " read").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ZERO)
+            await("all " + expected + " records of " + topic + " read").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ZERO)
                     .until(() -> {
                         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
                         return out.size() >= expected;
