@@ -109,7 +109,7 @@ public final class Replay {
                 return new Outcome(imported, totals, elapsed, importTime);
             }
         } finally {
-            deleteRecursively(stateDir);
+            org.codingkpi.util.TempDirs.deleteRecursively(stateDir);
         }
     }
 
@@ -234,11 +234,4 @@ public final class Replay {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), s);
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp directory: best effort
-        }
-    }
 }

@@ -127,7 +127,7 @@ public final class Benchmark {
                 latency(pipeline, config, codec, o);
             }
         } finally {
-            deleteRecursively(work);
+            org.codingkpi.util.TempDirs.deleteRecursively(work);
         }
     }
 
@@ -250,11 +250,4 @@ public final class Benchmark {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // temp directory
-        }
-    }
 }

@@ -204,20 +204,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         stopServer();
         if (deleteOnClose) {
-            deleteRecursively(logDir);
+            org.codingkpi.util.TempDirs.deleteRecursively(logDir);
         }
     }
 
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temp directory
-        }
-    }
 
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
