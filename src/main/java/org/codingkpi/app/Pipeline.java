@@ -24,9 +24,9 @@ import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.metrics.KpiCollector;
 import org.codingkpi.metrics.KpiTotals;
-import org.codingkpi.metrics.LiveTasks;
 import org.codingkpi.metrics.MetricsServer;
-import org.codingkpi.metrics.StreamsKpiState;
+import org.codingkpi.metrics.PublishedKpiState;
+import org.codingkpi.topology.state.PublishedState;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.topology.CodingKpiTopology;
 import org.codingkpi.topology.EventObserver;
@@ -65,7 +65,7 @@ public final class Pipeline implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
     private final KpiCollector collector;
-    private final StreamsKpiState kpiState;
+    private final PublishedKpiState kpiState;
     private final Map<String, Integer> caps;
     private final MetricsServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -80,26 +80,11 @@ public final class Pipeline implements AutoCloseable {
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
                         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30))
                 .register(registry);
-        LiveTasks live = new LiveTasks();
-        EventObserver observer = new EventObserver() {
-            @Override
-            public void eventProcessed(long ts, long now) {
-                latency.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
-            }
-
-            @Override
-            public void taskReady(TaskId task) {
-                live.started(task);
-            }
-
-            @Override
-            public void taskClosed(TaskId task) {
-                live.stopped(task);
-            }
-        };
+        EventObserver observer = (ts, now) -> latency.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
+        PublishedState published = new PublishedState();
         DenialCategorizer categorizer = config.denialCategoriesFile() == null
                 ? DenialCategorizer.defaults() : DenialCategorizer.load(config.denialCategoriesFile());
-        Topology topology = CodingKpiTopology.buildTopology(config, codec, categorizer, partitions, observer);
+        Topology topology = CodingKpiTopology.buildTopology(config, codec, categorizer, partitions, observer, published);
         Properties props = config.streamsProperties();
         Path stateDir = ownerOnly(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
                 System.getProperty("java.io.tmpdir") + "/coding-kpi-state")));
@@ -119,14 +104,14 @@ public final class Pipeline implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        caps = TopologySettings.from(config).labelCaps();
-        kpiState = new StreamsKpiState(streams, live, topology.describe(), config.dnfcRetention().toMillis());
+        caps = TopologySettings.from(config).engine().labelCaps();
+        kpiState = new PublishedKpiState(published, config.dnfcRetention().toMillis());
         // the task gauge comes from the same read as the KPI families (KpiCollector reads once per scrape)
-        AtomicReference<StreamsKpiState.Read> lastRead = new AtomicReference<>();
+        AtomicReference<PublishedKpiState.Read> lastRead = new AtomicReference<>();
         List<Function<KpiTotals, Collection<MetricSnapshot>>> families = new ArrayList<>(extensions);
         families.add(t -> List.of(lastRead.get().publishedTasks()));
         collector = new KpiCollector(() -> {
-            StreamsKpiState.Read read = kpiState.read();
+            PublishedKpiState.Read read = kpiState.read();
             lastRead.set(read);
             return KpiTotals.read(read.state(), caps);
         }, families);

@@ -1,12 +1,9 @@
 package org.codingkpi.compliance;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.codingkpi.events.AiSuggestionReviewed;
 import org.codingkpi.events.CodeEntry;
 import org.codingkpi.events.CodeSystem;
@@ -16,6 +13,7 @@ import org.codingkpi.events.EncounterDischarged;
 import org.codingkpi.events.EventType;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.topology.CodingKpiTopology;
+import org.codingkpi.topology.state.CounterStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -56,7 +54,7 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
     private final ComplianceConfig config;
     private final int detectorPartitions;
     private ProcessorContext<byte[], byte[]> context;
-    private KeyValueStore<String, double[]> kpi;
+    private CounterStore kpi;
     private int partition;
     private long encounterFeedTime = Long.MIN_VALUE;
     private long aiFeedTime = Long.MIN_VALUE;
@@ -79,17 +77,16 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
         this.context = context;
         partition = context.taskId().partition();
         kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
-        try (KeyValueIterator<String, double[]> it = kpi.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, double[]> kv = it.next();
-                Series s = Series.of(kv.key);
-                if (s == Series.EM_DAY || s == Series.AI_ACCEPTANCE_DAY) {
-                    String[] l = Series.labels(kv.key);
-                    (s == Series.EM_DAY ? emDays : acceptanceDays).computeIfAbsent(List.of(l[0], l[1]), k -> new TreeMap<>())
-                            .put(LocalDate.parse(l[2]).toEpochDay(), kv.key);
-                }
+        emDays.clear();
+        acceptanceDays.clear();
+        kpi.forEach((key, value) -> {
+            Series s = Series.of(key);
+            if (s == Series.EM_DAY || s == Series.AI_ACCEPTANCE_DAY) {
+                String[] l = Series.labels(key);
+                (s == Series.EM_DAY ? emDays : acceptanceDays).computeIfAbsent(List.of(l[0], l[1]), k -> new TreeMap<>())
+                        .put(LocalDate.parse(l[2]).toEpochDay(), key);
             }
-        }
+        });
     }
 
     @Override

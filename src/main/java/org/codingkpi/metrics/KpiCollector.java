@@ -9,7 +9,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.codingkpi.kpi.Series;
-import org.codingkpi.topology.StateSerdes.DnfcEntry;
+import org.codingkpi.kpi.DnfcEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 /**
  * Publishes the KPI state as the coding_* families of shared/spec/KPIS.md §3, computed at scrape
  * time from state (never from in-memory counters), so they survive restarts. What a read contains
- * while partitions move is {@link StreamsKpiState}'s rule (task by task); if a read fails outright,
+ * while partitions move is {@link PublishedKpiState}'s rule (task by task); if a read fails outright,
  * the last good scrape is served.
  */
 public final class KpiCollector implements MultiCollector {

@@ -1,6 +1,6 @@
 package org.codingkpi.metrics;
 
-import org.codingkpi.topology.StateSerdes.DnfcEntry;
+import org.codingkpi.kpi.DnfcEntry;
 
 import java.util.Map;
 import java.util.function.BiConsumer;

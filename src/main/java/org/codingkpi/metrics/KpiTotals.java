@@ -2,7 +2,7 @@ package org.codingkpi.metrics;
 
 import org.codingkpi.kpi.Series;
 import org.codingkpi.roi.RoiMonthTotals;
-import org.codingkpi.topology.StateSerdes.DnfcEntry;
+import org.codingkpi.kpi.DnfcEntry;
 
 import java.time.Instant;
 import java.time.YearMonth;

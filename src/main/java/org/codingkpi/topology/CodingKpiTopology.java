@@ -8,12 +8,15 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.kpi.DenialCategorizer;
+import org.codingkpi.kpi.EncounterRecord;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.topology.state.BufferedStore;
+import org.codingkpi.topology.state.BufferedStores;
+import org.codingkpi.topology.state.PublishedState;
 
-import java.time.Duration;
+import java.util.Map;
 
 /**
  * The pipeline's topology, a pure function of its configuration. Two sub-topologies and one
@@ -24,7 +27,7 @@ import java.time.Duration;
  *                                                                              │
  *  encounters ─────┐                                                           │
  *  ai-suggestions ─┴──────────────► kpi-processor ◄────────────────────────────┘
- *                                   stores: kpi, dedupe, attribution, claim, pending-claims, dnfc
+ *                                   stores: kpi (counters), encounter (one record per encounter)
  *  dead-letter ───► dead-letter-counter (store: rejects)
  * </pre>
  *
@@ -33,53 +36,46 @@ import java.time.Duration;
  */
 public final class CodingKpiTopology {
     public static final String KPI_STORE = "kpi-store";
-    /** One dedupe store per input feed, so each topic's duplicates are remembered on its own stream time. */
-    public static String dedupeStore(String feed) {
-        return "dedupe-" + feed + "-store";
-    }
-    public static final String ATTRIBUTION_STORE = "attribution-store";
-    public static final String CLAIM_STORE = "claim-store";
-    public static final String PENDING_STORE = "pending-claims-store";
-    public static final String DNFC_STORE = "dnfc-store";
+    public static final String ENCOUNTER_STORE = "encounter-store";
     public static final String REJECTS_STORE = "rejects-store";
-    public static final String EXPIRY_INDEX_STORE = "expiry-index-store";
     public static final String CLAIMS_REPARTITION = "claims-by-encounter";
+    /** Encounter records kept decoded in memory between commits (a busy encounter is read once). */
+    private static final int RECENT_ENCOUNTERS = 20_000;
+    private static final BufferedStore.ValueCodec<EncounterRecord> ENCOUNTER_CODEC = new BufferedStore.ValueCodec<>() {
+        @Override
+        public byte[] encode(EncounterRecord r) {
+            return EncounterRecord.encode(r);
+        }
+
+        @Override
+        public EncounterRecord decode(byte[] bytes) {
+            return EncounterRecord.decode(bytes);
+        }
+    };
 
     private CodingKpiTopology() {
+    }
+
+    /** The topology alone (its description), publishing nowhere. */
+    public static Topology buildTopology(PipelineConfig config, EventCodec codec, DenialCategorizer categorizer,
+                                         int encounterPartitions, EventObserver observer) {
+        return buildTopology(config, codec, categorizer, encounterPartitions, observer, new PublishedState());
     }
 
     /**
      * @param encounterPartitions partitions of the encounters topic: the claims repartition topic gets
      *     as many, so that a claim meets its encounter in the same task
+     * @param published where each task hands its state at every commit, for {@code /metrics}
      */
     public static Topology buildTopology(PipelineConfig config, EventCodec codec, DenialCategorizer categorizer,
-                                         int encounterPartitions, EventObserver observer) {
+                                         int encounterPartitions, EventObserver observer, PublishedState published) {
         TopologySettings settings = TopologySettings.from(config);
         StreamsBuilder builder = new StreamsBuilder();
         Serde<byte[]> bytes = Serdes.ByteArray();
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KPI_STORE), Serdes.String(), StateSerdes.doubles())
-                .withCachingEnabled().withLoggingEnabled(java.util.Map.of()));
-        java.util.Set<String> feeds = new java.util.TreeSet<>();
-        for (org.codingkpi.events.EventType t : org.codingkpi.events.EventType.values()) {
-            feeds.add(t.defaultTopic());
-        }
-        for (String feed : feeds) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(dedupeStore(feed)), Serdes.String(), Serdes.Long())
-                    .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
-        }
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ATTRIBUTION_STORE), Serdes.String(), StateSerdes.attribution())
-                .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIM_STORE), Serdes.String(), StateSerdes.claimState())
-                .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), bytes)
-                .withCachingDisabled().withLoggingEnabled(java.util.Map.of()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), StateSerdes.pendingClaims())
-                .withLoggingEnabled(java.util.Map.of()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DNFC_STORE), Serdes.String(), StateSerdes.dnfc())
-                .withLoggingEnabled(java.util.Map.of()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(REJECTS_STORE), Serdes.String(), StateSerdes.doubles())
-                .withCachingEnabled().withLoggingEnabled(java.util.Map.of()));
+        builder.addStateStore(BufferedStores.counters(KPI_STORE, published).withLoggingEnabled(Map.of()));
+        builder.addStateStore(BufferedStores.records(ENCOUNTER_STORE, ENCOUNTER_CODEC, RECENT_ENCOUNTERS).withLoggingEnabled(Map.of()));
+        builder.addStateStore(BufferedStores.counters(REJECTS_STORE, published).withLoggingEnabled(Map.of()));
 
         KStream<byte[], byte[]> claimsByEncounter = builder
                 .stream(config.claimsTopic(), Consumed.with(bytes, bytes).withName("claims-source"))
@@ -91,13 +87,12 @@ public final class CodingKpiTopology {
         KStream<byte[], org.apache.avro.specific.SpecificRecord> accepted = encounters
                 .merge(suggestions, Named.as("merge-encounters-ai"))
                 .merge(claimsByEncounter, Named.as("merge-claims"))
-                .process(() -> new KpiProcessor(codec, categorizer, settings, observer), Named.as("kpi-processor"),
-                        java.util.stream.Stream.concat(java.util.stream.Stream.of(KPI_STORE, ATTRIBUTION_STORE, CLAIM_STORE, PENDING_STORE, DNFC_STORE, EXPIRY_INDEX_STORE),
-                                feeds.stream().map(CodingKpiTopology::dedupeStore)).toArray(String[]::new));
+                .process(() -> new KpiProcessor(codec, categorizer, settings, observer, published), Named.as("kpi-processor"),
+                        KPI_STORE, ENCOUNTER_STORE);
         org.codingkpi.compliance.ComplianceTopology.attach(builder, accepted, config, codec, encounterPartitions);
 
         builder.stream(config.deadLetterTopic(), Consumed.with(bytes, bytes).withName("dead-letter-source"))
-                .process(() -> new RejectCounter(observer), Named.as("dead-letter-counter"), REJECTS_STORE);
+                .process(RejectCounter::new, Named.as("dead-letter-counter"), REJECTS_STORE);
         return builder.build();
     }
 }

@@ -1,20 +1,23 @@
 package org.codingkpi.topology;
 
 import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.kpi.KpiEngine;
 
 import java.util.Map;
 
-/** The settings the KPI processor reads, resolved once from {@link PipelineConfig}. */
-public record TopologySettings(long dedupeRetentionMs, long attributionMaxWaitMs, long attributionRetentionMs,
-                               long dnfcRetentionMs, Map<String, Integer> labelCaps) {
+/** The settings the KPI rules read, resolved once from {@link PipelineConfig}. */
+public record TopologySettings(KpiEngine.Settings engine) {
+    private static final long HOUR_MS = 3_600_000L;
 
     public static TopologySettings from(PipelineConfig config) {
         int cap = config.labelCap();
-        return new TopologySettings(
-                config.dedupeRetention().toMillis(),
-                config.attributionMaxWait().toMillis(),
-                config.attributionRetention().toMillis(),
-                config.dnfcRetention().toMillis(),
-                Map.of("facility", cap, "specialty", cap, "payer", cap, "model_version", cap, "coder", config.coderLabelCap()));
+        long dedupe = config.dedupeRetention().toMillis();
+        long attribution = config.attributionRetention().toMillis();
+        long dnfc = config.dnfcRetention().toMillis();
+        // records whose every part expired are reclaimed by a scan every eighth of the shortest retention
+        long purgeInterval = Math.max(HOUR_MS, Math.min(dedupe, Math.min(attribution, dnfc)) / 8);
+        return new TopologySettings(new KpiEngine.Settings(dedupe, config.attributionMaxWait().toMillis(), attribution, dnfc,
+                purgeInterval,
+                Map.of("facility", cap, "specialty", cap, "payer", cap, "model_version", cap, "coder", config.coderLabelCap())));
     }
 }

@@ -22,7 +22,8 @@ import org.codingkpi.metrics.KpiState;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.topology.StateSerdes.DnfcEntry;
+import org.codingkpi.metrics.PublishedKpiState;
+import org.codingkpi.topology.state.PublishedState;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -38,6 +39,7 @@ public final class KpiDriver implements AutoCloseable {
     public final EventCodec codec = new EventCodec(new BundledSchemaRegistry());
     public final TopologyTestDriver driver;
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+    private final PublishedState published = new PublishedState();
 
     public KpiDriver() {
         this(Map.of());
@@ -55,7 +57,7 @@ public final class KpiDriver implements AutoCloseable {
         }
         config = PipelineConfig.of(o);
         driver = new TopologyTestDriver(
-                CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE),
+                CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE, published),
                 config.streamsProperties(), WALL_CLOCK);
         for (String topic : List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic(), config.deadLetterTopic())) {
             inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
@@ -93,20 +95,10 @@ public final class KpiDriver implements AutoCloseable {
         return records;
     }
 
+    /** The state as /metrics reads it: what the tasks published at their last commit (the driver commits after each record). */
     public KpiTotals totals() {
-        Map<String, double[]> series = new HashMap<>();
-        for (String store : List.of(CodingKpiTopology.KPI_STORE, CodingKpiTopology.REJECTS_STORE)) {
-            KeyValueStore<String, double[]> s = driver.getKeyValueStore(store);
-            try (KeyValueIterator<String, double[]> it = s.all()) {
-                it.forEachRemaining(kv -> series.put(kv.key, kv.value));
-            }
-        }
-        Map<String, DnfcEntry> dnfc = new HashMap<>();
-        KeyValueStore<String, DnfcEntry> d = driver.getKeyValueStore(CodingKpiTopology.DNFC_STORE);
-        try (KeyValueIterator<String, DnfcEntry> it = d.all()) {
-            it.forEachRemaining((KeyValue<String, DnfcEntry> kv) -> dnfc.put(kv.key, kv.value));
-        }
-        return KpiTotals.read(KpiState.of(series, dnfc), TopologySettings.from(config).labelCaps());
+        return KpiTotals.read(new PublishedKpiState(published, config.dnfcRetention().toMillis()).read().state(),
+                TopologySettings.from(config).engine().labelCaps());
     }
 
     public String scrapeText() {

@@ -1,0 +1,565 @@
+package org.codingkpi.kpi;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.codingkpi.events.AiSuggestionReviewed;
+import org.codingkpi.events.ClaimDenied;
+import org.codingkpi.events.ClaimPaid;
+import org.codingkpi.events.CodeEntry;
+import org.codingkpi.events.CodingMode;
+import org.codingkpi.events.EncounterCoded;
+import org.codingkpi.events.EncounterDischarged;
+import org.codingkpi.events.EventType;
+import org.codingkpi.roi.RoiMonthTotals;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The KPI rules of one task (shared/spec/KPIS.md §1–§4), without Kafka: every accepted event of
+ * the encounters a task owns passes here once, already decoded and validated. One place per rule:
+ * <ul>
+ *   <li>identity and duplicates: {@link #accept} (per feed, on that feed's clock);</li>
+ *   <li>encounters — discharge, coding, rework, turnaround, DNFC: {@link #discharged}, {@link #coded};</li>
+ *   <li>AI review: {@link #reviewed};</li>
+ *   <li>claims — the attribution policy (buffering and giving up), first adjudication, initial
+ *       denial, overturn, payment time: {@link #claimEvent}, {@link #applyClaimEvent};</li>
+ *   <li>ROI month sums: {@link RoiMonthTotals}, fed from the same places;</li>
+ *   <li>retention: {@link #purge}, each part of an encounter's state on the clock of the feed that owns it.</li>
+ * </ul>
+ * State: the task's {@link Counters} (KPI series, clocks, admitted labels) and one
+ * {@link EncounterRecord} per encounter ({@link Records}); the DNFC index and the attribution
+ * deadlines are derived from the records and rebuilt by {@link #load}.
+ */
+public final class KpiEngine {
+    static final String META_STREAM_TIME = "stream_time_ms";
+    static final String META_ENCOUNTER_STREAM_TIME = "encounter_stream_time_ms";
+    static final String META_CONTROL_MARKERS = "control_markers";
+    static final String META_FEED_TIME_PREFIX = "feed_time_ms:";
+    private static final long DAY_MS = 86_400_000L;
+
+    /** The encounter records of a task. */
+    public interface Records {
+        EncounterRecord get(String encounterId);
+
+        void put(String encounterId, EncounterRecord record);
+
+        void delete(String encounterId);
+
+        /** Visits every record (committed and changed since). */
+        void forEach(BiConsumer<String, EncounterRecord> visitor);
+    }
+
+    /** The rules' settings (resolved from the pipeline configuration). */
+    public record Settings(long dedupeRetentionMs, long attributionMaxWaitMs, long attributionRetentionMs,
+                           long dnfcRetentionMs, long purgeIntervalMs, Map<String, Integer> labelCaps) {
+    }
+
+    private final Settings settings;
+    private final DenialCategorizer categorizer;
+    private final Function<byte[], SpecificRecord> decoder;
+    private Counters counters;
+    private Records records;
+    private LabelCaps caps;
+
+    private final double[][] feedClock = new double[Feed.values().length][];
+    private double[] streamTime;
+    private double[] encounterStreamTime;
+    /** Encounters discharged and not final coded, derived from the records. */
+    private final Map<String, DnfcEntry> dnfc = new HashMap<>();
+    /** Encounters with claims waiting for attribution, by deadline (first waiting claim's start + max wait). */
+    private final PriorityQueue<PendingDeadline> deadlines = new PriorityQueue<>();
+    private final Map<Long, String> monthOfDay = new HashMap<>();
+    private long lastDnfcPurge = Long.MIN_VALUE;
+    private long lastPurge = Long.MIN_VALUE;
+
+    private record PendingDeadline(long deadlineMs, String encounterId) implements Comparable<PendingDeadline> {
+        @Override
+        public int compareTo(PendingDeadline o) {
+            return Long.compare(deadlineMs, o.deadlineMs);
+        }
+    }
+
+    /** @param decoder decodes the original bytes of a buffered claim event */
+    public KpiEngine(Settings settings, DenialCategorizer categorizer, Function<byte[], SpecificRecord> decoder) {
+        this.settings = settings;
+        this.categorizer = categorizer;
+        this.decoder = decoder;
+    }
+
+    /**
+     * (Re)starts on a task's state: the counters as committed and every record; the derived indexes
+     * are rebuilt from them.
+     */
+    public void load(Counters counters, Iterable<String> counterKeys, Records records) {
+        this.counters = counters;
+        this.records = records;
+        dnfc.clear();
+        deadlines.clear();
+        lastDnfcPurge = Long.MIN_VALUE;
+        lastPurge = Long.MIN_VALUE;
+        streamTime = meta(META_STREAM_TIME);
+        encounterStreamTime = meta(META_ENCOUNTER_STREAM_TIME);
+        for (Feed f : Feed.values()) {
+            feedClock[f.ordinal()] = meta(META_FEED_TIME_PREFIX + f.topic());
+        }
+        caps = new LabelCaps(counters, settings.labelCaps(), counterKeys);
+        long oldestDnfc = streamTime() - settings.dnfcRetentionMs();
+        records.forEach((id, r) -> {
+            if (r.dnfc != null && (streamTime() == Long.MIN_VALUE || r.dnfc.dischargedAtMs() >= oldestDnfc)) {
+                dnfc.put(id, r.dnfc);
+            }
+            if (!r.pending.isEmpty()) {
+                deadlines.add(new PendingDeadline(earliestDeadline(r.pending), id));
+            }
+        });
+    }
+
+    /** Clock metadata: one counter entry each, created at {@link Long#MIN_VALUE} (no event yet). */
+    private double[] meta(String name) {
+        String key = Series.META.key(name);
+        double[] v = counters.peek(key);
+        if (v == null) {
+            v = counters.values(key, 1);
+            v[0] = Long.MIN_VALUE;
+            counters.changed(key);
+        }
+        return v;
+    }
+
+    public long streamTime() {
+        return (long) streamTime[0];
+    }
+
+    private long clock(Feed feed) {
+        return (long) feedClock[feed.ordinal()][0];
+    }
+
+    private void setClock(double[] clock, long value, String name) {
+        clock[0] = value;
+        counters.changed(Series.META.key(name));
+    }
+
+    /** The DNFC encounters of this task (a copy). */
+    public List<DnfcEntry> dnfc() {
+        return List.copyOf(dnfc.values());
+    }
+
+    // --- control ---------------------------------------------------------------------------------
+
+    /** The end-of-history marker of a replay: every claim still waiting is published as unknown. */
+    public void endOfHistory() {
+        List<String> waiting = new ArrayList<>();
+        records.forEach((id, r) -> {
+            if (!r.pending.isEmpty()) {
+                waiting.add(id);
+            }
+        });
+        for (String id : waiting) {
+            EncounterRecord r = records.get(id);
+            List<PendingClaimEvent> events = new ArrayList<>(r.pending);
+            r.pending.clear();
+            replayPending(r, events, Attribution.UNKNOWN);
+            records.put(id, r);
+        }
+        deadlines.clear();
+    }
+
+    public void controlMarker() {
+        counters.add(Series.META.key(META_CONTROL_MARKERS), 0, 1);
+    }
+
+    // --- identity and duplicates -----------------------------------------------------------------
+
+    /**
+     * Applies one valid event. A duplicate (its event id already accepted from the same feed within
+     * {@code dedupe.retention} of that feed's clock) is counted as such and changes nothing else.
+     *
+     * @param raw the event's original bytes (kept while a claim waits for attribution)
+     * @return false for a duplicate
+     */
+    public boolean accept(SpecificRecord event, EventType type, byte[] raw) {
+        Feed feed = Feed.of(type);
+        String encounterId = encounterId(event);
+        String eventId = (String) event.get(0);
+        long occurredAt = occurredAt(event);
+        EncounterRecord record = records.get(encounterId);
+        if (record == null) {
+            record = new EncounterRecord();
+        }
+        long clockBefore = clock(feed);
+        for (EncounterRecord.Seen s : record.seen) {
+            if (s.feed() == feed && s.eventId().equals(eventId) && clockBefore - s.atMs() <= settings.dedupeRetentionMs()) {
+                counters.add(Series.EVENTS.key(type.name()), 1, 1);
+                return false;
+            }
+        }
+        if (occurredAt > streamTime()) {
+            setClock(streamTime, occurredAt, META_STREAM_TIME);
+        }
+        if (occurredAt > clockBefore) {
+            setClock(feedClock[feed.ordinal()], occurredAt, META_FEED_TIME_PREFIX + feed.topic());
+        }
+        long clockNow = clock(feed);
+        record.seen.removeIf(s -> s.feed() == feed && clockNow - s.atMs() > settings.dedupeRetentionMs());
+        record.seen.add(new EncounterRecord.Seen(feed, eventId, clockNow));
+        counters.add(Series.EVENTS.key(type.name()), 0, 1);
+        switch (type) {
+            case EncounterDischarged -> discharged((EncounterDischarged) event, record);
+            case EncounterCoded -> coded((EncounterCoded) event, record, (long) encounterStreamTime[0]);
+            case AiSuggestionReviewed -> reviewed((AiSuggestionReviewed) event);
+            case ClaimDenied, ClaimPaid -> claimEvent(event, raw, encounterId, record);
+        }
+        records.put(encounterId, record);
+        if (type == EventType.EncounterDischarged || type == EventType.EncounterCoded) {
+            if (occurredAt > encounterStreamTime[0]) {
+                setClock(encounterStreamTime, occurredAt, META_ENCOUNTER_STREAM_TIME);
+                giveUpExpiredClaims();
+            }
+        }
+        purgeDnfcDaily();
+        purge();
+        return true;
+    }
+
+    // --- encounters ------------------------------------------------------------------------------
+
+    /** The attribution of an encounter, unless expired on the encounter feed's clock. */
+    private Attribution liveAttribution(EncounterRecord r) {
+        if (r.attribution != null && clock(Feed.ENCOUNTERS) - r.attributedAtMs > settings.attributionRetentionMs()) {
+            r.attribution = null;
+            r.attributedAtMs = Long.MIN_VALUE;
+        }
+        return r.attribution;
+    }
+
+    private void discharged(EncounterDischarged e, EncounterRecord r) {
+        String facility = caps.cap("facility", e.getFacilityId());
+        String setting = e.getSetting().name();
+        counters.add(Series.DISCHARGED.key(facility, setting, caps.cap("specialty", e.getSpecialty())), 0, 1);
+        if (liveAttribution(r) == null) {
+            r.dnfc = new DnfcEntry(e.getOccurredAt().toEpochMilli(), e.getExpectedChargeCents(), facility, setting);
+            dnfc.put(e.getEncounterId(), r.dnfc);
+        }
+    }
+
+    private void coded(EncounterCoded e, EncounterRecord r, long feedTimeBefore) {
+        String facility = caps.cap("facility", e.getFacilityId());
+        String specialty = caps.cap("specialty", e.getSpecialty());
+        String setting = e.getSetting().name();
+        String mode = e.getCodingMode().name();
+        boolean ai = e.getCodingMode() != CodingMode.MANUAL;
+        long occurredAt = e.getOccurredAt().toEpochMilli();
+        String codedKey = Series.CODED.key(facility, setting, specialty, mode);
+        double[] coded = counters.values(codedKey, Series.CODED.slots());
+        String roiKey = roiKey(occurredAt);
+        RoiMonthTotals roi = roi(roiKey);
+        if (e.getRevision() == 1) {
+            coded[0] += 1;
+            long turnaround = occurredAt - e.getDischargedAt().toEpochMilli();
+            String tKey = Series.TURNAROUND.key(facility, setting, mode);
+            Series.Buckets.observeMillis(counters.values(tKey, Series.TURNAROUND.slots()), Series.Buckets.TURNAROUND, turnaround);
+            counters.changed(tKey);
+            Map<String, Integer> codes = new LinkedHashMap<>();
+            for (CodeEntry c : e.getCodes()) {
+                codes.merge(Series.FINAL_CODES.key(facility, specialty, c.getSystem().name(), c.getSource().name()), 1, Integer::sum);
+            }
+            codes.forEach((key, n) -> counters.add(key, 0, n));
+            roi.addRevision1Coding(e.getSetting(), ai);
+            if (liveAttribution(r) == null) {
+                Attribution attribution = new Attribution(setting, mode, feedTimeBefore);
+                r.attribution = attribution;
+                r.attributedAtMs = clock(Feed.ENCOUNTERS);
+                r.dnfc = null;
+                dnfc.remove(e.getEncounterId());
+                if (!r.pending.isEmpty()) {
+                    List<PendingClaimEvent> waiting = new ArrayList<>(r.pending);
+                    r.pending.clear();
+                    replayPending(r, waiting, attribution);
+                }
+            }
+        } else {
+            coded[1] += 1;
+        }
+        coded[2] += e.getCodingSeconds();
+        counters.changed(codedKey);
+        roi.addCodingSeconds(e.getCodingSeconds(), ai);
+        counters.changed(roiKey);
+    }
+
+    // --- AI review -------------------------------------------------------------------------------
+
+    private void reviewed(AiSuggestionReviewed e) {
+        String specialty = caps.cap("specialty", e.getSpecialty());
+        String decision = e.getDecision().name();
+        counters.add(Series.AI_SUGGESTIONS.key(caps.cap("facility", e.getFacilityId()), specialty, e.getCodeSystem().name(),
+                caps.cap("model_version", e.getModelVersion()), decision), 0, 1);
+        String rKey = Series.AI_REVIEW.key(specialty, decision);
+        Series.Buckets.observe(counters.values(rKey, Series.AI_REVIEW.slots()), Series.Buckets.AI_REVIEW, e.getReviewSeconds());
+        counters.changed(rKey);
+        counters.add(Series.CODER_AI.key(caps.cap("coder", e.getCoderId()), decision), 0, 1);
+    }
+
+    // --- claims: the attribution policy ----------------------------------------------------------
+
+    /** A claim's state, unless it expired on the claims feed's clock. */
+    private ClaimState liveClaim(EncounterRecord r, String claimId) {
+        ClaimState s = r.claims.get(claimId);
+        if (s != null && clock(Feed.CLAIMS) - s.touchedMs > settings.attributionRetentionMs()) {
+            r.claims.remove(claimId);
+            return null;
+        }
+        return s;
+    }
+
+    /**
+     * KPIS.md §1: a claim takes the attribution of its encounter's first revision-1 coding. Decided
+     * at once when the encounter feed already settles it (the coding came before the wait ran out,
+     * or the wait ran out with no coding), otherwise the event waits in the encounter's record.
+     */
+    private void claimEvent(SpecificRecord event, byte[] raw, String encounterId, EncounterRecord r) {
+        String claimId = claimId(event);
+        ClaimState state = liveClaim(r, claimId);
+        if (state != null && state.attribution != null) {
+            applyClaimEvent(event, claimId, state);
+            return;
+        }
+        long occurredAt = occurredAt(event);
+        long deadline = occurredAt + settings.attributionMaxWaitMs();
+        boolean claimWaiting = r.pending.stream().anyMatch(p -> p.claimId().equals(claimId));
+        if (!claimWaiting) {
+            Attribution attribution = liveAttribution(r);
+            Attribution decided = attribution != null
+                    ? (attribution.feedTimeBeforeMs() > deadline ? Attribution.UNKNOWN : attribution)
+                    : (encounterStreamTime[0] > deadline ? Attribution.UNKNOWN : null);
+            if (decided != null) {
+                ClaimState s = state == null ? new ClaimState() : state;
+                s.attribution = decided;
+                r.claims.put(claimId, s);
+                applyClaimEvent(event, claimId, s);
+                return;
+            }
+        }
+        boolean first = r.pending.isEmpty();
+        r.pending.add(new PendingClaimEvent(claimId, occurredAt, raw));
+        if (first) {
+            deadlines.add(new PendingDeadline(deadline, encounterId));
+        }
+    }
+
+    /** Applies buffered claim events in their arrival order; a claim decided earlier keeps its attribution. */
+    private void replayPending(EncounterRecord r, List<PendingClaimEvent> events, Attribution attribution) {
+        for (PendingClaimEvent p : events) {
+            ClaimState s = liveClaim(r, p.claimId());
+            if (s == null) {
+                s = new ClaimState();
+                r.claims.put(p.claimId(), s);
+            }
+            if (s.attribution == null) {
+                s.attribution = attribution;
+            }
+            applyClaimEvent(decoder.apply(p.value()), p.claimId(), s);
+        }
+    }
+
+    /** Claims whose encounter feed passed their start by attribution.max.wait are published as unknown. */
+    private void giveUpExpiredClaims() {
+        long now = (long) encounterStreamTime[0];
+        while (!deadlines.isEmpty() && deadlines.peek().deadlineMs() < now) {
+            String encounterId = deadlines.poll().encounterId();
+            EncounterRecord r = records.get(encounterId);
+            if (r == null || r.pending.isEmpty()) {
+                continue;
+            }
+            Map<String, Long> firstOfClaim = new HashMap<>();
+            for (PendingClaimEvent p : r.pending) {
+                firstOfClaim.putIfAbsent(p.claimId(), p.occurredAtMs());
+            }
+            List<PendingClaimEvent> expired = new ArrayList<>();
+            List<PendingClaimEvent> remaining = new ArrayList<>();
+            for (PendingClaimEvent p : r.pending) {
+                boolean gaveUp = now - firstOfClaim.get(p.claimId()) > settings.attributionMaxWaitMs();
+                (gaveUp ? expired : remaining).add(p);
+            }
+            r.pending.clear();
+            r.pending.addAll(remaining);
+            if (!remaining.isEmpty()) {
+                deadlines.add(new PendingDeadline(earliestDeadline(remaining), encounterId));
+            }
+            replayPending(r, expired, Attribution.UNKNOWN);
+            records.put(encounterId, r);
+        }
+    }
+
+    private long earliestDeadline(List<PendingClaimEvent> events) {
+        long min = Long.MAX_VALUE;
+        for (PendingClaimEvent p : events) {
+            min = Math.min(min, p.occurredAtMs());
+        }
+        return min + settings.attributionMaxWaitMs();
+    }
+
+    // --- claims: adjudication --------------------------------------------------------------------
+
+    /**
+     * First adjudication decides initial denial vs first-pass payment; a later payment of an
+     * initially denied claim is its overturn (once); every payment counts its dollars and its time
+     * to payment; a repeated denial counts as nothing more (KPIS.md §1, §3).
+     */
+    private void applyClaimEvent(SpecificRecord event, String claimId, ClaimState state) {
+        String setting = state.attribution.setting();
+        String mode = state.attribution.codingMode();
+        boolean ai = state.attribution.aiMode();
+        long occurredAt = occurredAt(event);
+        String roiKey = roiKey(occurredAt);
+        RoiMonthTotals roi = roi(roiKey);
+        if (event instanceof ClaimDenied d) {
+            String facility = caps.cap("facility", d.getFacilityId());
+            String payer = caps.cap("payer", d.getPayerId());
+            if (state.firstOutcome == ClaimState.NONE) {
+                String category = categorizer.categorize(d.getAdjustments(), d.getRemarkCodes());
+                long billed = d.getBilledCents();
+                String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
+                double[] c = counters.values(cKey, Series.CLAIMS.slots());
+                c[1] += 1;
+                c[2] += billed;
+                counters.changed(cKey);
+                String xKey = Series.DENIED.key(facility, payer, setting, mode, category);
+                double[] x = counters.values(xKey, Series.DENIED.slots());
+                x[0] += 1;
+                x[1] += billed;
+                counters.changed(xKey);
+                state.firstOutcome = ClaimState.DENIED;
+                state.denialFacility = facility;
+                state.denialPayer = payer;
+                state.denialCategory = category;
+                roi.addFirstAdjudication(ai, DenialCategorizer.CODING.equals(category));
+                counters.changed(roiKey);
+            }
+        } else {
+            ClaimPaid p = (ClaimPaid) event;
+            String facility = caps.cap("facility", p.getFacilityId());
+            String payer = caps.cap("payer", p.getPayerId());
+            long paid = p.getPaidCents();
+            String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
+            double[] c = counters.values(cKey, Series.CLAIMS.slots());
+            c[3] += paid;
+            if (state.firstOutcome == ClaimState.NONE) {
+                c[0] += 1;
+                c[2] += p.getBilledCents();
+                state.firstOutcome = ClaimState.PAID;
+                roi.addFirstAdjudication(ai, false);
+            } else if (state.firstOutcome == ClaimState.DENIED && !state.overturned) {
+                state.overturned = true;
+                counters.add(Series.OVERTURNED.key(state.denialFacility, state.denialPayer, state.denialCategory), 0, 1);
+            }
+            counters.changed(cKey);
+            long millis = occurredAt - p.getSubmittedAt().toEpochMilli();
+            String pKey = Series.PAYMENT.key(payer, mode);
+            Series.Buckets.observeMillis(counters.values(pKey, Series.PAYMENT.slots()), Series.Buckets.PAYMENT, millis);
+            counters.changed(pKey);
+            roi.addPayment(paid, millis, ai);
+            counters.changed(roiKey);
+        }
+        state.touchedMs = clock(Feed.CLAIMS);
+    }
+
+    // --- retention -------------------------------------------------------------------------------
+
+    /** DNFC entries older than dnfc.retention of stream time leave the index, once a day of stream time. */
+    private void purgeDnfcDaily() {
+        long now = streamTime();
+        if (lastDnfcPurge != Long.MIN_VALUE && now - lastDnfcPurge < DAY_MS) {
+            return;
+        }
+        lastDnfcPurge = now;
+        long oldest = now - settings.dnfcRetentionMs();
+        dnfc.values().removeIf(e -> e.dischargedAtMs() < oldest);
+    }
+
+    /**
+     * Deletes the records whose every part has expired, once per {@code purgeInterval} of stream
+     * time: seen ids after dedupe.retention of their feed's clock, the attribution after
+     * attribution.retention of the encounter feed's clock, a claim after attribution.retention of
+     * the claims feed's clock since its last event, the DNFC mark after dnfc.retention. Parts expire
+     * exactly when they are read (the checks above); this only reclaims the space.
+     */
+    private void purge() {
+        long now = streamTime();
+        if (lastPurge == Long.MIN_VALUE) {
+            lastPurge = now;
+            return;
+        }
+        if (now - lastPurge < settings.purgeIntervalMs()) {
+            return;
+        }
+        lastPurge = now;
+        List<String> expired = new ArrayList<>();
+        records.forEach((id, r) -> {
+            if (r.pending.isEmpty() && expired(r)) {
+                expired.add(id);
+            }
+        });
+        expired.forEach(records::delete);
+    }
+
+    private boolean expired(EncounterRecord r) {
+        for (EncounterRecord.Seen s : r.seen) {
+            if (clock(s.feed()) - s.atMs() <= settings.dedupeRetentionMs()) {
+                return false;
+            }
+        }
+        if (r.dnfc != null && streamTime() - r.dnfc.dischargedAtMs() <= settings.dnfcRetentionMs()) {
+            return false;
+        }
+        if (r.attribution != null && clock(Feed.ENCOUNTERS) - r.attributedAtMs <= settings.attributionRetentionMs()) {
+            return false;
+        }
+        for (ClaimState c : r.claims.values()) {
+            if (clock(Feed.CLAIMS) - c.touchedMs <= settings.attributionRetentionMs()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // --- ROI month sums --------------------------------------------------------------------------
+
+    private String roiKey(long epochMs) {
+        long day = Math.floorDiv(epochMs, DAY_MS);
+        String m = monthOfDay.get(day);
+        if (m == null) {
+            LocalDate d = LocalDate.ofEpochDay(day);
+            m = Series.ROI_MONTH.key(String.format("%04d-%02d", d.getYear(), d.getMonthValue()));
+            if (monthOfDay.size() > 4096) {
+                monthOfDay.clear();
+            }
+            monthOfDay.put(day, m);
+        }
+        return m;
+    }
+
+    private RoiMonthTotals roi(String key) {
+        return RoiMonthTotals.of(counters.values(key, Series.ROI_MONTH.slots()));
+    }
+
+    // --- event accessors -------------------------------------------------------------------------
+
+    public static long occurredAt(SpecificRecord e) {
+        return ((java.time.Instant) e.get(1)).toEpochMilli();
+    }
+
+    public static String encounterId(SpecificRecord e) {
+        return (String) e.get(3);
+    }
+
+    static String claimId(SpecificRecord e) {
+        return e instanceof ClaimDenied d ? d.getClaimId() : ((ClaimPaid) e).getClaimId();
+    }
+}

@@ -1,0 +1,81 @@
+package org.codingkpi.topology.state;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Per-key records too many to keep in memory (one per encounter), persistent: a read goes to the
+ * changes of this commit, then to a small cache of recently used records, then to the inner store;
+ * a changed record is written once per commit however often it changed.
+ *
+ * <p>A record returned by {@link #get} is the live object: change it, then {@link #put} it.
+ */
+public final class RecordStore<V> extends BufferedStore<V> {
+    private final Map<String, V> recent;
+
+    RecordStore(KeyValueStore<Bytes, byte[]> inner, ValueCodec<V> codec, int cacheEntries) {
+        super(inner, codec);
+        this.recent = new LinkedHashMap<>(cacheEntries * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > cacheEntries;
+            }
+        };
+        onCommit(() -> { });
+        onClear(recent::clear);
+    }
+
+    public V get(String key) {
+        if (dirty.containsKey(key)) {
+            return dirty.get(key);
+        }
+        V v = recent.get(key);
+        if (v == null) {
+            v = readCommitted(key);
+            if (v != null) {
+                recent.put(key, v);
+            }
+        }
+        return v;
+    }
+
+    public void put(String key, V value) {
+        dirty.put(key, value);
+        recent.put(key, value);
+    }
+
+    public void delete(String key) {
+        dirty.put(key, null);
+        recent.remove(key);
+    }
+
+    /** Every record: the committed ones, with this commit's changes applied. */
+    public void forEach(BiConsumer<String, V> visitor) {
+        Set<String> changed = new HashSet<>(dirty.keySet());
+        forEachCommitted((k, v) -> {
+            if (!changed.contains(k)) {
+                V cached = recent.get(k);
+                visitor.accept(k, cached != null ? cached : v);
+            }
+        });
+        for (Map.Entry<String, V> e : Map.copyOf(nonNull()).entrySet()) {
+            visitor.accept(e.getKey(), e.getValue());
+        }
+    }
+
+    private Map<String, V> nonNull() {
+        Map<String, V> m = new LinkedHashMap<>();
+        dirty.forEach((k, v) -> {
+            if (v != null) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+}
