@@ -158,6 +158,10 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         }
         SpecificRecord event = codec.decode(record.value());
         EventType type = EventType.of(event);
+        if (type.sinceVersion2()) {
+            // until the version-2 core lands: dead-lettered, never silently counted
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, type.name() + " is not processed by this pipeline version");
+        }
         boolean claim = type == EventType.ClaimDenied || type == EventType.ClaimPaid;
         if (claim != context.recordMetadata().map(m -> m.topic().equals(claimsTopic)).orElse(false)) {
             // a claim on the encounters or AI topic would be attributed in its claim_id's task, not its encounter's
@@ -423,11 +427,14 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
                 add(Series.OVERTURNED.key(state.denialFacility, state.denialPayer, state.denialCategory), 0, 1);
             }
             kpi.put(cKey, c);
-            long millis = occurredAt - p.getSubmittedAt().toEpochMilli();
-            String pKey = Series.PAYMENT.key(payer, mode);
-            double[] h = get(pKey, Series.PAYMENT);
-            Series.Buckets.observeMillis(h, Series.Buckets.PAYMENT, millis);
-            kpi.put(pKey, h);
+            long millis = 0;
+            if (p.getSubmittedAt() != null) { // null (version 2): time to payment unknown, no histogram sample
+                millis = occurredAt - p.getSubmittedAt().toEpochMilli();
+                String pKey = Series.PAYMENT.key(payer, mode);
+                double[] h = get(pKey, Series.PAYMENT);
+                Series.Buckets.observeMillis(h, Series.Buckets.PAYMENT, millis);
+                kpi.put(pKey, h);
+            }
             roi.addPayment(paid, millis, ai);
             saveRoi(occurredAt, roi);
         }

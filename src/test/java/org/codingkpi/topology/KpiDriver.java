@@ -64,9 +64,9 @@ public final class KpiDriver implements AutoCloseable {
 
     public String topicOf(SpecificRecord e) {
         return switch (EventType.of(e)) {
-            case EncounterDischarged, EncounterCoded -> config.encountersTopic();
+            case EncounterDischarged, EncounterCoded, CodingAudited -> config.encountersTopic();
             case AiSuggestionReviewed -> config.aiTopic();
-            case ClaimDenied, ClaimPaid -> config.claimsTopic();
+            case ClaimDenied, ClaimPaid, ClaimSubmitted, ClaimReversed -> config.claimsTopic();
         };
     }
 
