@@ -12,8 +12,8 @@ import org.codingkpi.events.EventValidator;
 import org.codingkpi.events.JsonEvents;
 import org.codingkpi.events.RejectReason;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.serde.InvalidEventException;
-import org.codingkpi.topology.DeadLetterHandler;
+import org.codingkpi.events.InvalidEventException;
+import org.codingkpi.deadletter.DeadLetterHandler;
 
 import java.io.BufferedReader;
 import java.io.IOException;

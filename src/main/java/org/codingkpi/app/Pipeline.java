@@ -26,7 +26,7 @@ import org.codingkpi.metrics.KpiCollector;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.metrics.MetricsServer;
 import org.codingkpi.metrics.PublishedKpiState;
-import org.codingkpi.topology.state.PublishedState;
+import org.codingkpi.state.PublishedState;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.topology.CodingKpiTopology;
 import org.codingkpi.topology.EventObserver;

@@ -12,9 +12,9 @@ public final class Topics {
 
     public static String of(EventType type, PipelineConfig config) {
         return switch (type) {
-            case EncounterDischarged, EncounterCoded -> config.encountersTopic();
+            case EncounterDischarged, EncounterCoded, CodingAudited -> config.encountersTopic();
             case AiSuggestionReviewed -> config.aiTopic();
-            case ClaimDenied, ClaimPaid -> config.claimsTopic();
+            case ClaimDenied, ClaimPaid, ClaimSubmitted, ClaimReversed -> config.claimsTopic();
         };
     }
 

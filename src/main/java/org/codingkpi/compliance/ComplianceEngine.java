@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.kpi.EmLevels;
+
 import org.codingkpi.compliance.audit.AuditFinding;
 import org.codingkpi.compliance.audit.FindingStatus;
 import org.codingkpi.kpi.Series;
@@ -92,6 +94,16 @@ final class ComplianceEngine {
         if (r == null) {
             r = new DayRecord(slots(scope));
         }
+        if (o.type() == Observation.AGGREGATE) {
+            r.merge(o.aggregate());
+        } else {
+            add(scope, o, r, config);
+        }
+        days.put(key, r);
+    }
+
+    /** Counts one observation into its scope's day record (here, or upstream into a task's aggregate). */
+    static void add(Scope scope, Observation o, DayRecord r, ComplianceConfig config) {
         int k = config.sampleSize();
         switch (scope) {
             case ACCEPTANCE -> {
@@ -121,7 +133,6 @@ final class ComplianceEngine {
                 r.sample(o.level(), k).add(o.encounterId());
             }
         }
-        days.put(key, r);
     }
 
     static int slots(Scope scope) {

@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.kpi.EmLevels;
+
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;

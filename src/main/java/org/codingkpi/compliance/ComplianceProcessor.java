@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.kpi.EmLevels;
+
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,8 +14,8 @@ import org.codingkpi.events.EncounterCoded;
 import org.codingkpi.events.EncounterDischarged;
 import org.codingkpi.events.EventType;
 import org.codingkpi.kpi.Series;
-import org.codingkpi.topology.CodingKpiTopology;
-import org.codingkpi.topology.state.CounterStore;
+import org.codingkpi.state.CounterStore;
+import org.codingkpi.state.ResidentStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -29,9 +31,12 @@ import java.util.TreeMap;
  *   <li>keeps the daily counts the §5 gauges are computed from at scrape time, in the KPI store
  *       ({@link Series#EM_DAY}, {@link Series#AI_ACCEPTANCE_DAY}, label values capped as the KPI
  *       processor capped them), pruned to the window and the baseline;</li>
- *   <li>forwards the scoped {@link Observations} to the detector, re-keyed by scope, and a clock
- *       {@link Observation#tick} of this task's stream time every hour of event time, so that the
- *       detector knows when every partition has passed the end of a day.</li>
+ *   <li>merges the scoped {@link Observations} of the task per scope and day in an outbox (state),
+ *       and sends them to the detector, re-keyed by scope, right before each clock
+ *       {@link Observation#tick} of this task: one record per scope and day instead of one per
+ *       observation. A tick goes out when this task's clock moves the detector's last complete
+ *       day ({@link #nextTick}), so the detector knows when every partition has passed a day, and
+ *       has every observation of that day when it does.</li>
  * </ul>
  * The clock here is event time, never the wall clock: the stream time of the slower of the two feeds
  * the detector reads, encounters and AI suggestions (the largest occurred_at seen on each). Kafka
@@ -44,7 +49,6 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
     /** Records sent to the detector (observations, and a tick once per partition): a replay waits for the detector to see as many. */
     static final String META_RECORDS = "compliance_records";
     static final byte[] TICK_KEY = "~tick".getBytes(StandardCharsets.UTF_8);
-    private static final long HOUR = 3_600_000L;
     private static final String OTHER = "other";
     /** Days kept beyond the window, so that an instance whose tasks lag a little still has them. */
     private static final int MARGIN_DAYS = 2;
@@ -53,8 +57,11 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
 
     private final ComplianceConfig config;
     private final int detectorPartitions;
+    private final String kpiStore;
     private ProcessorContext<byte[], byte[]> context;
     private CounterStore kpi;
+    /** This task's observations since its last tick, merged per scope and day: sent to the detector before the next tick. */
+    private ResidentStore<DayRecord> outbox;
     private int partition;
     private long encounterFeedTime = Long.MIN_VALUE;
     private long aiFeedTime = Long.MIN_VALUE;
@@ -67,8 +74,9 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
     private long lastDay = Long.MIN_VALUE;
     private String lastDate = "";
 
-    ComplianceProcessor(ComplianceConfig config, int detectorPartitions) {
+    ComplianceProcessor(ComplianceConfig config, int detectorPartitions, String kpiStore) {
         this.config = config;
+        this.kpiStore = kpiStore;
         this.detectorPartitions = detectorPartitions;
     }
 
@@ -76,7 +84,8 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         partition = context.taskId().partition();
-        kpi = context.getStateStore(CodingKpiTopology.KPI_STORE);
+        kpi = context.getStateStore(kpiStore);
+        outbox = context.getStateStore(ComplianceTopology.OUTBOX_STORE);
         emDays.clear();
         acceptanceDays.clear();
         kpi.forEach((key, value) -> {
@@ -93,7 +102,7 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
     public void process(Record<byte[], SpecificRecord> record) {
         SpecificRecord event = record.value();
         long occurredAt = EventType.occurredAtMs(event);
-        int[] sent = {0};
+        int sent = 0;
         if (event instanceof AiSuggestionReviewed) {
             aiFeedTime = Math.max(aiFeedTime, occurredAt);
         } else if (event instanceof EncounterCoded || event instanceof EncounterDischarged) {
@@ -103,10 +112,12 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
         if (clock > streamTime) {
             streamTime = clock;
             if (streamTime >= nextTick) {
-                // before this event's observations: a replay that has seen them all has seen the tick too
+                // before this event's observations: the detector gets every earlier observation of this task,
+                // then the tick that may let it evaluate their day
+                sent += sendOutbox(record);
                 context.forward(record.withKey(TICK_KEY).withValue(Observation.tick(partition, streamTime).encode()));
-                sent[0] += detectorPartitions;
-                nextTick = (Math.floorDiv(streamTime, HOUR) + 1) * HOUR;
+                sent += detectorPartitions;
+                nextTick = nextTick(streamTime, config.graceMs());
             }
             long today = Math.floorDiv(streamTime, ComplianceConfig.DAY_MS);
             if (today > maintainedDay) {
@@ -116,18 +127,49 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
         }
         boolean[] counted = {false};
         Observations.of(event, (scope, o) -> {
-            context.forward(record.withKey(scope.getBytes(StandardCharsets.UTF_8)).withValue(o.encode()));
-            sent[0]++;
+            String key = outboxKey(o.day(), scope);
+            DayRecord r = outbox.get(key);
+            if (r == null) {
+                r = new DayRecord(ComplianceEngine.slots(Scope.of(scope)));
+            }
+            ComplianceEngine.add(Scope.of(scope), o, r, config);
+            outbox.put(key, r);
             if (!counted[0]) {
                 counted[0] = true;
                 count(event, o.day());
             }
         });
-        if (sent[0] > 0) {
-            String key = Series.META.key(META_RECORDS);
-            double[] v = kpi.get(key);
-            kpi.put(key, new double[] {(v == null ? 0 : v[0]) + sent[0]});
+        if (sent > 0) {
+            kpi.add(Series.META.key(META_RECORDS), 0, sent);
         }
+    }
+
+    /**
+     * The first stream time at which the detector's last complete day (stream time minus the grace,
+     * in whole days) moves past that of {@code now}: a tick is sent then, and only then, so the
+     * detector evaluates each day as soon as every partition has passed it.
+     */
+    static long nextTick(long now, long graceMs) {
+        return (Math.floorDiv(now - graceMs, ComplianceConfig.DAY_MS) + 1) * ComplianceConfig.DAY_MS + graceMs;
+    }
+
+    private static String outboxKey(long day, String scope) {
+        return String.format("%010d", day) + '\u001f' + scope;
+    }
+
+    /** Sends the merged observations, by day then scope, and empties the outbox; returns how many. */
+    private int sendOutbox(Record<byte[], SpecificRecord> record) {
+        List<String> keys = new ArrayList<>(outbox.keys());
+        keys.sort(null);
+        for (String key : keys) {
+            int sep = key.indexOf('\u001f');
+            long day = Long.parseLong(key.substring(0, sep));
+            String scope = key.substring(sep + 1);
+            context.forward(record.withKey(scope.getBytes(StandardCharsets.UTF_8))
+                    .withValue(Observation.aggregate(day, outbox.get(key)).encode()));
+            outbox.delete(key);
+        }
+        return keys.size();
     }
 
     /** The slower feed's stream time, unless it has not started or is idle. */

@@ -13,8 +13,9 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 import org.codingkpi.compliance.audit.AuditFinding;
 import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.state.BufferedStore;
+import org.codingkpi.state.BufferedStores;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.topology.CodingKpiTopology;
 
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,8 @@ import java.util.stream.IntStream;
  * The compliance part of the topology, on the stream of accepted events:
  *
  * <pre>
- *  accepted ──► compliance-processor (daily counts in kpi-store; observations by scope; clock ticks)
+ *  accepted ──► compliance-processor (daily counts in kpi-store; observations merged per scope and day
+ *                    │                  in compliance-outbox-store, sent before each clock tick)
  *                    │
  *                    ▼  compliance-by-scope (repartition: a scope's observations in one partition, ticks to all)
  *               compliance-detector (stores: compliance-days, -scopes, -findings, -clock) ──► audit topic
@@ -41,15 +43,18 @@ public final class ComplianceTopology {
     public static final String SCOPES_STORE = "compliance-scopes-store";
     public static final String FINDINGS_STORE = "compliance-findings-store";
     public static final String CLOCK_STORE = "compliance-clock-store";
+    /** The KPI task's observations since its last tick, merged per scope and day (see ComplianceProcessor). */
+    public static final String OUTBOX_STORE = "compliance-outbox-store";
 
     private ComplianceTopology() {
     }
 
     /**
      * @param partitions partitions of the KPI tasks (the encounters topic); the repartition topic gets as many
+     * @param kpiStore the KPI tasks' counter store, where the daily counts of the gauges are kept
      */
     public static void attach(StreamsBuilder builder, KStream<byte[], SpecificRecord> accepted, PipelineConfig config,
-                              EventCodec codec, int partitions) {
+                              EventCodec codec, int partitions, String kpiStore) {
         ComplianceConfig settings = ComplianceConfig.from(config);
         AuditCodec audit = new AuditCodec(codec);
         String auditTopic = config.auditTopic();
@@ -62,7 +67,18 @@ public final class ComplianceTopology {
                 .withLoggingEnabled(Map.of()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CLOCK_STORE), Serdes.String(), Serdes.Long())
                 .withLoggingEnabled(Map.of()));
-        accepted.process(() -> new ComplianceProcessor(settings, partitions), Named.as("compliance-processor"), CodingKpiTopology.KPI_STORE)
+        builder.addStateStore(BufferedStores.resident(OUTBOX_STORE, new BufferedStore.ValueCodec<DayRecord>() {
+            @Override
+            public byte[] encode(DayRecord r) {
+                return r.encode();
+            }
+
+            @Override
+            public DayRecord decode(byte[] bytes) {
+                return DayRecord.decode(bytes);
+            }
+        }).withLoggingEnabled(Map.of()));
+        accepted.process(() -> new ComplianceProcessor(settings, partitions, kpiStore), Named.as("compliance-processor"), kpiStore, OUTBOX_STORE)
                 .repartition(Repartitioned.<byte[], byte[]>as(REPARTITION).withKeySerde(bytes).withValueSerde(bytes)
                         .withNumberOfPartitions(partitions).withStreamPartitioner(new ScopePartitioner()))
                 .process(() -> new ComplianceDetector(settings, partitions, audit, auditTopic), Named.as("compliance-detector"),

@@ -31,6 +31,14 @@ final class DayRecord {
         return samples.computeIfAbsent(slot, s -> new Sample(k));
     }
 
+    /** Adds another record of the same scope and day: counts add up, samples merge (order-free). */
+    void merge(DayRecord other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        other.samples.forEach((slot, sample) -> samples.computeIfAbsent(slot, s -> new Sample(sample.k())).addAll(sample));
+    }
+
     double[] countsAsDoubles() {
         double[] d = new double[counts.length];
         for (int i = 0; i < d.length; i++) {

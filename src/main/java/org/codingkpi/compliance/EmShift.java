@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.kpi.EmLevels;
+
 import java.util.Map;
 import java.util.SortedMap;
 

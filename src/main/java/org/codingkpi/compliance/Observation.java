@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.kpi.EmLevels;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,22 +25,28 @@ import java.io.UncheckedIOException;
  * @param timeMs        the upstream task's stream time (tick)
  */
 record Observation(byte type, long day, boolean accepted, double reviewSeconds, int level, String encounterId,
-                   int partition, long timeMs) {
+                   int partition, long timeMs, DayRecord aggregate) {
     static final byte DECISION = 'D';
     static final byte EM_CODE = 'E';
     static final byte TICK = 'T';
+    /** The observations of one scope and day that a task made since its last tick, merged ({@link DayRecord}). */
+    static final byte AGGREGATE = 'A';
     private static final byte V1 = 1;
 
     static Observation decision(long day, boolean accepted, double reviewSeconds, String encounterId) {
-        return new Observation(DECISION, day, accepted, reviewSeconds, -1, encounterId, -1, 0);
+        return new Observation(DECISION, day, accepted, reviewSeconds, -1, encounterId, -1, 0, null);
     }
 
     static Observation emCode(long day, int level, String encounterId) {
-        return new Observation(EM_CODE, day, false, 0, level, encounterId, -1, 0);
+        return new Observation(EM_CODE, day, false, 0, level, encounterId, -1, 0, null);
     }
 
     static Observation tick(int partition, long timeMs) {
-        return new Observation(TICK, 0, false, 0, -1, "", partition, timeMs);
+        return new Observation(TICK, 0, false, 0, -1, "", partition, timeMs, null);
+    }
+
+    static Observation aggregate(long day, DayRecord counts) {
+        return new Observation(AGGREGATE, day, false, 0, -1, "", -1, 0, counts);
     }
 
     boolean isTick() {
@@ -54,6 +62,12 @@ record Observation(byte type, long day, boolean accepted, double reviewSeconds, 
                 case TICK -> {
                     out.writeInt(partition);
                     out.writeLong(timeMs);
+                }
+                case AGGREGATE -> {
+                    out.writeInt((int) day);
+                    byte[] r = aggregate.encode();
+                    out.writeInt(r.length);
+                    out.write(r);
                 }
                 case DECISION -> {
                     out.writeInt((int) day);
@@ -79,6 +93,12 @@ record Observation(byte type, long day, boolean accepted, double reviewSeconds, 
             byte type = in.readByte();
             return switch (type) {
                 case TICK -> tick(in.readInt(), in.readLong());
+                case AGGREGATE -> {
+                    long day = in.readInt();
+                    byte[] r = new byte[in.readInt()];
+                    in.readFully(r);
+                    yield aggregate(day, DayRecord.decode(r));
+                }
                 case DECISION -> {
                     long day = in.readInt();
                     boolean accepted = in.readBoolean();

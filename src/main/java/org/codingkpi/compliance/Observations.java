@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.kpi.EmLevels;
+
 import org.apache.avro.specific.SpecificRecord;
 import org.codingkpi.events.AiSuggestionReviewed;
 import org.codingkpi.events.CodeEntry;

@@ -3,7 +3,7 @@ package org.codingkpi.config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.codingkpi.topology.DeadLetterHandler;
+import org.codingkpi.deadletter.DeadLetterHandler;
 
 import java.io.IOException;
 import java.io.Reader;

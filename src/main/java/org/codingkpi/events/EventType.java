@@ -4,13 +4,20 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 
-/** The five input event types of shared/spec/EVENTS.md, with their default topics. */
+/**
+ * The input event types of shared/spec/EVENTS.md, with their default topics: the five of version 1,
+ * then the three that version 2 adds (appended, so the ordinals and the bundled registry's ids of
+ * version 1 stay what they were).
+ */
 public enum EventType {
     EncounterDischarged(org.codingkpi.events.EncounterDischarged.getClassSchema(), "encounters"),
     EncounterCoded(org.codingkpi.events.EncounterCoded.getClassSchema(), "encounters"),
     AiSuggestionReviewed(org.codingkpi.events.AiSuggestionReviewed.getClassSchema(), "ai-suggestions"),
     ClaimDenied(org.codingkpi.events.ClaimDenied.getClassSchema(), "claims"),
-    ClaimPaid(org.codingkpi.events.ClaimPaid.getClassSchema(), "claims");
+    ClaimPaid(org.codingkpi.events.ClaimPaid.getClassSchema(), "claims"),
+    ClaimSubmitted(org.codingkpi.events.ClaimSubmitted.getClassSchema(), "claims"),
+    ClaimReversed(org.codingkpi.events.ClaimReversed.getClassSchema(), "claims"),
+    CodingAudited(org.codingkpi.events.CodingAudited.getClassSchema(), "encounters");
 
     private final Schema schema;
     private final String defaultTopic;
@@ -24,6 +31,16 @@ public enum EventType {
     EventType(Schema schema, String defaultTopic) {
         this.schema = schema;
         this.defaultTopic = defaultTopic;
+    }
+
+    /** True for the types on the claims topic (keyed by claim_id). */
+    public boolean isClaim() {
+        return this == ClaimDenied || this == ClaimPaid || this == ClaimSubmitted || this == ClaimReversed;
+    }
+
+    /** True for the types version 2 of EVENTS.md adds. */
+    public boolean sinceVersion2() {
+        return this == ClaimSubmitted || this == ClaimReversed || this == CodingAudited;
     }
 
     public Schema schema() {
@@ -56,6 +73,12 @@ public enum EventType {
         }
         if (event instanceof org.codingkpi.events.ClaimPaid p) {
             return p.getClaimId();
+        }
+        if (event instanceof org.codingkpi.events.ClaimSubmitted s) {
+            return s.getClaimId();
+        }
+        if (event instanceof org.codingkpi.events.ClaimReversed r) {
+            return r.getClaimId();
         }
         return (String) event.get(3); // encounter_id, the fourth common field of every schema
     }

@@ -1,7 +1,7 @@
 package org.codingkpi.events;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.codingkpi.serde.InvalidEventException;
+import org.codingkpi.events.InvalidEventException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +10,10 @@ import java.time.Instant;
  * The semantic rules of shared/spec/EVENTS.md "Validation" that a decoded record must also pass:
  * no negative money or seconds, {@code revision >= 1}, {@code discharged_at} and
  * {@code submitted_at} not after {@code occurred_at}, confidence within 0..1, and
- * {@code occurred_at} no more than one day ahead of the wall clock at processing. Messages name
- * fields, never their values.
+ * {@code occurred_at} no more than one day ahead of the wall clock at processing; from version 2,
+ * {@code reversed_cents} and {@code codes_changed} not negative, a CodingAudited's
+ * {@code revision >= 1}, and adjustment lines signed (only an event's own amounts must not be
+ * negative). Messages name fields, never their values.
  */
 public final class EventValidator {
     /** How far ahead of the wall clock an event may claim to have happened. */
@@ -50,9 +52,7 @@ public final class EventValidator {
             requireText(e.getEventId(), e.getFacilityId(), e.getEncounterId());
             nonNegative("billed_cents", e.getBilledCents());
             nonNegative("denied_cents", e.getDeniedCents());
-            for (Adjustment a : e.getAdjustments()) {
-                nonNegative("adjustments.amount_cents", a.getAmountCents());
-            }
+            // adjustment amounts are signed (X12 allows a negative adjustment): version 2 checks only the event's own amounts
             notAfter("submitted_at", e.getSubmittedAt(), e.getOccurredAt());
             notFuture(e.getOccurredAt(), wallClockMillis);
         } else if (event instanceof ClaimPaid e) {
@@ -61,8 +61,26 @@ public final class EventValidator {
             nonNegative("paid_cents", e.getPaidCents());
             notAfter("submitted_at", e.getSubmittedAt(), e.getOccurredAt());
             notFuture(e.getOccurredAt(), wallClockMillis);
+        } else if (event instanceof ClaimSubmitted e) {
+            requireText(e.getEventId(), e.getFacilityId(), e.getEncounterId());
+            nonNegative("billed_cents", e.getBilledCents());
+            notFuture(e.getOccurredAt(), wallClockMillis);
+        } else if (event instanceof ClaimReversed e) {
+            requireText(e.getEventId(), e.getFacilityId(), e.getEncounterId());
+            nonNegative("reversed_cents", e.getReversedCents());
+            notFuture(e.getOccurredAt(), wallClockMillis);
+        } else if (event instanceof CodingAudited e) {
+            requireText(e.getEventId(), e.getFacilityId(), e.getEncounterId());
+            if (e.getRevision() < 1) {
+                throw new InvalidEventException(RejectReason.INVALID_REVISION, "revision must be >= 1");
+            }
+            if (e.getCodesChanged() < 0) {
+                throw new InvalidEventException(RejectReason.NEGATIVE_VALUE, "codes_changed must not be negative");
+            }
+            // dollar_impact_cents is signed by definition (EVENTS.md): no sign rule
+            notFuture(e.getOccurredAt(), wallClockMillis);
         } else {
-            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "not one of the five event types");
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "not one of the event types");
         }
     }
 
@@ -85,7 +103,7 @@ public final class EventValidator {
     }
 
     private static void notAfter(String field, Instant t, Instant occurredAt) {
-        if (t.isAfter(occurredAt)) {
+        if (t != null && t.isAfter(occurredAt)) { // a null submitted_at (version 2) is unknown, not out of order
             throw new InvalidEventException(RejectReason.TIME_ORDER, field + " is after occurred_at");
         }
     }

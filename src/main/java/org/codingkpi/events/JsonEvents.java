@@ -30,7 +30,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * The JSON-lines codec of shared/spec/EVENTS.md "JSON lines": one event per line, {@code "type"}
- * naming one of the five event types, snake_case fields, unions as plain values, money as
+ * naming one of the event types, snake_case fields, unions as plain values, money as
  * integer cents, times as ISO-8601 strings with a zone.
  *
  * <p>The conversion is driven by the Avro schema of each type, compiled once into a tree of
@@ -74,6 +74,9 @@ public final class JsonEvents {
             AiSuggestionReviewed.getClassSchema().getFullName(), AiSuggestionReviewed::new,
             ClaimDenied.getClassSchema().getFullName(), ClaimDenied::new,
             ClaimPaid.getClassSchema().getFullName(), ClaimPaid::new,
+            ClaimSubmitted.getClassSchema().getFullName(), ClaimSubmitted::new,
+            ClaimReversed.getClassSchema().getFullName(), ClaimReversed::new,
+            CodingAudited.getClassSchema().getFullName(), CodingAudited::new,
             CodeEntry.getClassSchema().getFullName(), CodeEntry::new,
             Adjustment.getClassSchema().getFullName(), Adjustment::new);
 
@@ -83,7 +86,9 @@ public final class JsonEvents {
             CodeSystem.getClassSchema().getFullName(), CodeSystem.values(),
             CodeSource.getClassSchema().getFullName(), CodeSource.values(),
             Decision.getClassSchema().getFullName(), Decision.values(),
-            AdjustmentGroup.getClassSchema().getFullName(), AdjustmentGroup.values());
+            AdjustmentGroup.getClassSchema().getFullName(), AdjustmentGroup.values(),
+            ClaimFrequency.getClassSchema().getFullName(), ClaimFrequency.values(),
+            AuditVerdict.getClassSchema().getFullName(), AuditVerdict.values());
 
     /** Type name (simple and full Avro name) -> compiled reader. */
     private static final Map<String, TypeReader> READERS = new HashMap<>();
@@ -445,7 +450,7 @@ public final class JsonEvents {
         Objects.requireNonNull(event, "event");
         EventType type = EventType.of(event);
         if (type == null) {
-            throw new IllegalArgumentException("not one of the five event types: " + event.getSchema().getFullName());
+            throw new IllegalArgumentException("not one of the event types: " + event.getSchema().getFullName());
         }
         StringWriter out = new StringWriter(512);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
@@ -461,9 +466,19 @@ public final class JsonEvents {
 
     private static void writeFields(JsonGenerator g, SpecificRecord record, Schema s) throws IOException {
         for (Schema.Field f : s.getFields()) {
+            if (f.getObjectProp(SINCE_VERSION) != null && isDefault(record.get(f.pos()))) {
+                continue; // a field version 2 added is written only when it says something: version-1 events render as before
+            }
             g.writeFieldName(f.name());
             writeValue(g, record.get(f.pos()), f.schema());
         }
+    }
+
+    /** Schema property marking a field added to a version-1 type by version 2 of EVENTS.md. */
+    private static final String SINCE_VERSION = "since_version";
+
+    private static boolean isDefault(Object v) {
+        return v == null || (v instanceof Collection<?> c && c.isEmpty());
     }
 
     private static void writeValue(JsonGenerator g, Object v, Schema s) throws IOException {

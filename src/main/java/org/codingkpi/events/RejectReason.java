@@ -13,7 +13,9 @@ public enum RejectReason {
     INVALID_REVISION("invalid_revision"),
     TIME_ORDER("time_order"),
     CONFIDENCE_RANGE("confidence_range"),
-    FUTURE_EVENT("future_event");
+    FUTURE_EVENT("future_event"),
+    /** An X12 transaction set that cannot be read (shared/spec/X12.md), dead-lettered whole. */
+    X12_INVALID("x12_invalid");
 
     private final String label;
 

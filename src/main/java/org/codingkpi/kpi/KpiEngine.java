@@ -460,10 +460,13 @@ public final class KpiEngine {
                 counters.add(Series.OVERTURNED.key(state.denialFacility, state.denialPayer, state.denialCategory), 0, 1);
             }
             counters.changed(cKey);
-            long millis = occurredAt - p.getSubmittedAt().toEpochMilli();
-            String pKey = Series.PAYMENT.key(payer, mode);
-            Series.Buckets.observeMillis(counters.values(pKey, Series.PAYMENT.slots()), Series.Buckets.PAYMENT, millis);
-            counters.changed(pKey);
+            long millis = 0;
+            if (p.getSubmittedAt() != null) { // null (version 2): time to payment unknown, no histogram sample
+                millis = occurredAt - p.getSubmittedAt().toEpochMilli();
+                String pKey = Series.PAYMENT.key(payer, mode);
+                Series.Buckets.observeMillis(counters.values(pKey, Series.PAYMENT.slots()), Series.Buckets.PAYMENT, millis);
+                counters.changed(pKey);
+            }
             roi.addPayment(paid, millis, ai);
             counters.changed(roiKey);
         }

@@ -44,7 +44,7 @@ public enum Series {
     /** ROI month totals, label "month" = YYYY-MM, see RoiMonthTotals */
     ROI_MONTH('M', org.codingkpi.roi.RoiMonthTotals.SIZE, "month"),
     /** [revision-1 E/M codes per level, slots of compliance.EmLevels] per day ("day" = YYYY-MM-DD), KPIS.md §5 */
-    EM_DAY('V', org.codingkpi.compliance.EmLevels.COUNT, "facility", "specialty", "day"),
+    EM_DAY('V', org.codingkpi.kpi.EmLevels.COUNT, "facility", "specialty", "day"),
     /** [AI suggestion decisions, accepted] per day ("day" = YYYY-MM-DD): the acceptance CUSUM of KPIS.md §5 */
     AI_ACCEPTANCE_DAY('W', 2, "specialty", "model_version", "day"),
     /** Task metadata: [value]; label "name" in {stream_time_ms, encounter_stream_time_ms, control_markers, compliance_records} */

@@ -5,7 +5,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import org.apache.kafka.streams.processor.TaskId;
 import org.codingkpi.kpi.DnfcEntry;
 import org.codingkpi.kpi.Series;
-import org.codingkpi.topology.state.PublishedState;
+import org.codingkpi.state.PublishedState;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-process registry that knows the five bundled event schemas under fixed ids (1..5, in
+ * An in-process registry that knows the bundled event schemas under fixed ids (1..8, in
  * {@link EventType} order) and assigns further ids in registration order. Used by the embedded
  * demo and replay, where every producer and consumer lives in this JVM.
  */

@@ -1,5 +1,7 @@
 package org.codingkpi.serde;
 
+import org.codingkpi.events.InvalidEventException;
+
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
@@ -72,7 +74,7 @@ public final class EventCodec {
      * Decodes a record.
      *
      * @throws InvalidEventException with reason undecodable (null, short, wrong magic byte, corrupt
-     *     body), unknown_schema (id not registered, or not one of the five event types),
+     *     body), unknown_schema (id not registered, or not one of the event types),
      *     missing_field or invalid_enum (schema resolution failures)
      */
     public SpecificRecord decode(byte[] bytes) {
@@ -131,7 +133,7 @@ public final class EventCodec {
         }
         EventType type = writer.getType() == Schema.Type.RECORD ? EventType.of(writer.getFullName()) : null;
         if (type == null) {
-            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "schema id " + id + " is not one of the five event types");
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "schema id " + id + " is not one of the event types");
         }
         if (hasUnknownSymbols(writer, type.schema(), new java.util.HashSet<>())) {
             enumsMayNotResolve.add(id);

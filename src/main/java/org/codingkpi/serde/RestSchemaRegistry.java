@@ -177,7 +177,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
             schema = new Schema.Parser().parse(text.asText());
         } catch (SchemaParseException e) {
             // not a parsable stand-alone Avro schema (for example one with schema references):
-            // not one of the five event types as far as this pipeline is concerned
+            // not one of the event types as far as this pipeline is concerned
             throw new UnknownSchemaIdException(id);
         }
         Schema raced = schemas.putIfAbsent(id, schema);

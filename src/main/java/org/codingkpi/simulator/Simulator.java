@@ -471,6 +471,9 @@ public final class Simulator implements Iterator<SimEvent> {
             case AiSuggestionReviewed -> "review_seconds";
             case ClaimDenied -> "denied_cents";
             case ClaimPaid -> "paid_cents";
+            case ClaimSubmitted -> "billed_cents";
+            case ClaimReversed -> "reversed_cents";
+            case CodingAudited -> "codes_changed";
         };
     }
 
@@ -716,7 +719,7 @@ public final class Simulator implements Iterator<SimEvent> {
         EncounterCoded event = new EncounterCoded(uuid(enc.rng), Instant.ofEpochMilli(t), enc.facility, enc.id,
                 enc.setting, Catalog.SPECIALTIES[enc.specialty], Catalog.PAYERS[enc.payer],
                 enc.coder < 0 ? null : coderIds[enc.coder], enc.revision, enc.mode, Instant.ofEpochMilli(enc.dischargedAt),
-                enc.firstCodingSeconds, enc.charge, enc.codes);
+                enc.firstCodingSeconds, enc.charge, enc.codes, null);
         emit(event, EventType.EncounterCoded, enc.id, t, enc.encClock);
         if (enc.prebillRecode) {
             // a CDI query or pre-bill audit: recoded before the claim goes out
@@ -744,7 +747,7 @@ public final class Simulator implements Iterator<SimEvent> {
         enc.charge = cents(enc.charge / 100.0 * (0.9 + 0.2 * r.nextDouble()));
         EncounterCoded event = new EncounterCoded(uuid(r), Instant.ofEpochMilli(t), enc.facility, enc.id, enc.setting,
                 Catalog.SPECIALTIES[enc.specialty], Catalog.PAYERS[enc.payer], coderIds[coder], enc.revision, mode,
-                Instant.ofEpochMilli(enc.dischargedAt), Math.max(30, Math.round(s)), enc.charge, enc.codes);
+                Instant.ofEpochMilli(enc.dischargedAt), Math.max(30, Math.round(s)), enc.charge, enc.codes, null);
         emit(event, EventType.EncounterCoded, enc.id, t, enc.encClock);
     }
 
@@ -1020,7 +1023,8 @@ public final class Simulator implements Iterator<SimEvent> {
         long paid = Math.round(claim.billed * allowed * (1 - patientShare));
         paid = Math.max(0, Math.min(claim.billed - 1, paid));
         ClaimPaid event = new ClaimPaid(uuid(r), Instant.ofEpochMilli(t), enc.facility, enc.id, claim.id,
-                Catalog.PAYERS[enc.payer], Instant.ofEpochMilli(claim.submittedAt), claim.billed, paid);
+                Catalog.PAYERS[enc.payer], Instant.ofEpochMilli(claim.submittedAt), claim.billed, paid,
+                new ArrayList<>(), new ArrayList<>());
         emit(event, EventType.ClaimPaid, claim.id, t, claim.clock);
     }
 

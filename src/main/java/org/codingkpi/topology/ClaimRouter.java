@@ -9,7 +9,7 @@ import org.codingkpi.events.ClaimPaid;
 import org.codingkpi.events.EventValidator;
 import org.codingkpi.events.RejectReason;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.serde.InvalidEventException;
+import org.codingkpi.events.InvalidEventException;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,5 +1,7 @@
 package org.codingkpi.topology;
 
+import org.codingkpi.deadletter.DeadLetterHandler;
+
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -12,9 +14,9 @@ import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.kpi.EncounterRecord;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.topology.state.BufferedStore;
-import org.codingkpi.topology.state.BufferedStores;
-import org.codingkpi.topology.state.PublishedState;
+import org.codingkpi.state.BufferedStore;
+import org.codingkpi.state.BufferedStores;
+import org.codingkpi.state.PublishedState;
 
 import java.util.Map;
 
@@ -89,7 +91,7 @@ public final class CodingKpiTopology {
                 .merge(claimsByEncounter, Named.as("merge-claims"))
                 .process(() -> new KpiProcessor(codec, categorizer, settings, observer, published), Named.as("kpi-processor"),
                         KPI_STORE, ENCOUNTER_STORE);
-        org.codingkpi.compliance.ComplianceTopology.attach(builder, accepted, config, codec, encounterPartitions);
+        org.codingkpi.compliance.ComplianceTopology.attach(builder, accepted, config, codec, encounterPartitions, KPI_STORE);
 
         builder.stream(config.deadLetterTopic(), Consumed.with(bytes, bytes).withName("dead-letter-source"))
                 .process(RejectCounter::new, Named.as("dead-letter-counter"), REJECTS_STORE);

@@ -12,10 +12,10 @@ import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.kpi.EncounterRecord;
 import org.codingkpi.kpi.KpiEngine;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.serde.InvalidEventException;
-import org.codingkpi.topology.state.CounterStore;
-import org.codingkpi.topology.state.PublishedState;
-import org.codingkpi.topology.state.RecordStore;
+import org.codingkpi.events.InvalidEventException;
+import org.codingkpi.state.CounterStore;
+import org.codingkpi.state.PublishedState;
+import org.codingkpi.state.RecordStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
@@ -109,6 +109,10 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         }
         SpecificRecord event = codec.decode(record.value());
         EventType type = EventType.of(event);
+        if (type.sinceVersion2()) {
+            // until the version-2 rules land: dead-lettered, never silently counted
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, type.name() + " is not processed by this pipeline version");
+        }
         boolean claim = type == EventType.ClaimDenied || type == EventType.ClaimPaid;
         if (claim != context.recordMetadata().map(m -> m.topic().equals(claimsTopic)).orElse(false)) {
             // a claim on the encounters or AI topic would be attributed in its claim_id's task, not its encounter's

@@ -1,10 +1,12 @@
 package org.codingkpi.topology;
 
+import org.codingkpi.deadletter.DeadLetterHandler;
+
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.codingkpi.kpi.Series;
-import org.codingkpi.topology.state.CounterStore;
+import org.codingkpi.state.CounterStore;
 
 /**
  * Counts the dead-letter topic itself, by reason ({@code coding_events_rejected_total}): whatever

@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.kpi.EmLevels;
+
 import org.codingkpi.compliance.audit.AuditFinding;
 import org.codingkpi.compliance.audit.FindingKind;
 import org.codingkpi.compliance.audit.FindingStatus;

@@ -26,13 +26,13 @@ class JsonEventsTest {
                 "GENERAL_MEDICINE", "BCBS", "C017", 1, CodingMode.AI_ASSISTED, T0, 240L, 18_500L,
                 List.of(new CodeEntry(CodeSystem.CPT, "99214", List.of("25"), CodeSource.AI_ACCEPTED),
                         new CodeEntry(CodeSystem.ICD10CM, "E11.9", List.of(), CodeSource.AI_MODIFIED),
-                        new CodeEntry(CodeSystem.ICD10CM, "I10", List.of(), CodeSource.MANUAL)));
+                        new CodeEntry(CodeSystem.ICD10CM, "I10", List.of(), CodeSource.MANUAL)), null);
     }
 
     static EncounterCoded autonomous() {
         return new EncounterCoded("ev-3", T0.plusMillis(3_600_123), "FAC-SOUTH", ENCOUNTER, Setting.PROFESSIONAL,
                 "EMERGENCY", "UHC", null, 1, CodingMode.AUTONOMOUS, T0, 0L, 31_000L,
-                List.of(new CodeEntry(CodeSystem.CPT, "99284", List.of(), CodeSource.AUTONOMOUS)));
+                List.of(new CodeEntry(CodeSystem.CPT, "99284", List.of(), CodeSource.AUTONOMOUS)), null);
     }
 
     static AiSuggestionReviewed suggestion() {
@@ -53,7 +53,7 @@ class JsonEventsTest {
 
     static ClaimPaid paid() {
         return new ClaimPaid("ev-7", T0.plusSeconds(70 * 86_400), "FAC-NORTH", ENCOUNTER, CLAIM, "AETNA",
-                T0.plusSeconds(3 * 86_400), 1_250_000L, 612_340L);
+                T0.plusSeconds(3 * 86_400), 1_250_000L, 612_340L, List.of(), List.of());
     }
 
     static List<SpecificRecord> events() {

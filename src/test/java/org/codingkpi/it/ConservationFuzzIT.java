@@ -33,7 +33,7 @@ import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.simulator.SimulatorConfig;
-import org.codingkpi.topology.DeadLetterHandler;
+import org.codingkpi.deadletter.DeadLetterHandler;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

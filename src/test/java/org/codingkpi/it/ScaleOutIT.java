@@ -17,7 +17,7 @@ import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.simulator.SimulatorConfig;
 import org.codingkpi.topology.CodingKpiTopology;
-import org.codingkpi.topology.DeadLetterHandler;
+import org.codingkpi.deadletter.DeadLetterHandler;
 import org.codingkpi.topology.EventObserver;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

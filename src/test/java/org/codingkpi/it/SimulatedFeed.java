@@ -14,7 +14,7 @@ import org.codingkpi.serde.EventCodec;
 import org.codingkpi.simulator.SimEvent;
 import org.codingkpi.simulator.Simulator;
 import org.codingkpi.simulator.SimulatorConfig;
-import org.codingkpi.topology.DeadLetterHandler;
+import org.codingkpi.deadletter.DeadLetterHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package org.codingkpi.serde;
 
+import org.codingkpi.events.InvalidEventException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -138,7 +138,9 @@ class SimulatorTest {
                 assertSemanticProblem(e.expectedReject(), parsed.event());
             }
         }
-        assertThat(seen).containsExactlyInAnyOrder(RejectReason.values());
+        // every reason a JSON line can have (x12_invalid belongs to X12 files)
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(
+                java.util.EnumSet.complementOf(java.util.EnumSet.of(RejectReason.X12_INVALID)));
     }
 
     private static void assertSemanticProblem(RejectReason reason, SpecificRecord r) {

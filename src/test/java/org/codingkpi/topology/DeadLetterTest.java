@@ -1,5 +1,7 @@
 package org.codingkpi.topology;
 
+import org.codingkpi.deadletter.DeadLetterHandler;
+
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;

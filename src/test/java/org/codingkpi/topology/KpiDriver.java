@@ -23,7 +23,7 @@ import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.metrics.PublishedKpiState;
-import org.codingkpi.topology.state.PublishedState;
+import org.codingkpi.state.PublishedState;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -66,9 +66,9 @@ public final class KpiDriver implements AutoCloseable {
 
     public String topicOf(SpecificRecord e) {
         return switch (EventType.of(e)) {
-            case EncounterDischarged, EncounterCoded -> config.encountersTopic();
+            case EncounterDischarged, EncounterCoded, CodingAudited -> config.encountersTopic();
             case AiSuggestionReviewed -> config.aiTopic();
-            case ClaimDenied, ClaimPaid -> config.claimsTopic();
+            case ClaimDenied, ClaimPaid, ClaimSubmitted, ClaimReversed -> config.claimsTopic();
         };
     }
 

@@ -1,4 +1,4 @@
-package org.codingkpi.topology.state;
+package org.codingkpi.state;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;

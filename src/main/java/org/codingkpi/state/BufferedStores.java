@@ -1,4 +1,4 @@
-package org.codingkpi.topology.state;
+package org.codingkpi.state;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,6 +19,11 @@ public final class BufferedStores {
     /** The KPI series of a task, resident, in memory with a changelog. */
     public static StoreBuilder<CounterStore> counters(String name, PublishedState published) {
         return new Builder<>(Stores.inMemoryKeyValueStore(name), inner -> new CounterStore(inner, published));
+    }
+
+    /** A bounded set of values, resident in memory, with a changelog. */
+    public static <V> StoreBuilder<ResidentStore<V>> resident(String name, BufferedStore.ValueCodec<V> codec) {
+        return new Builder<>(Stores.inMemoryKeyValueStore(name), inner -> new ResidentStore<>(inner, codec));
     }
 
     /** Per-key records in RocksDB with a changelog, with a cache of recently used records. */

@@ -1,4 +1,4 @@
-package org.codingkpi.compliance;
+package org.codingkpi.kpi;
 
 import java.util.HashMap;
 import java.util.List;

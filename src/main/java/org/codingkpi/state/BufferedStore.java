@@ -1,4 +1,4 @@
-package org.codingkpi.topology.state;
+package org.codingkpi.state;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;

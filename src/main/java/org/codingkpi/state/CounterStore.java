@@ -1,4 +1,4 @@
-package org.codingkpi.topology.state;
+package org.codingkpi.state;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
@@ -8,11 +8,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.codingkpi.kpi.Counters;
 
 import java.nio.ByteBuffer;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * The KPI series of one task, resident in memory (a few thousand label sets, bounded by the label
@@ -20,23 +17,16 @@ import java.util.function.BiConsumer;
  * whole set handed to {@link PublishedState} at every commit, which is what {@code /metrics} reads.
  * The copy is taken on the stream thread, so a scrape never touches a store nor waits for a rebalance.
  */
-public final class CounterStore extends BufferedStore<double[]> implements Counters {
+public final class CounterStore extends ResidentStore<double[]> implements Counters {
     private static final byte FORMAT = 1;
 
     private final PublishedState published;
-    private final Map<String, double[]> values = new HashMap<>();
-    private boolean loaded;
-    private boolean changedSincePublish;
     private TaskId task;
 
     CounterStore(KeyValueStore<Bytes, byte[]> inner, PublishedState published) {
         super(inner, CODEC);
         this.published = published;
         onCommit(this::publish);
-        onClear(() -> {
-            values.clear();
-            loaded = false;
-        });
     }
 
     static final ValueCodec<double[]> CODEC = new ValueCodec<>() {
@@ -67,17 +57,6 @@ public final class CounterStore extends BufferedStore<double[]> implements Count
         task = context.taskId();
     }
 
-    private Map<String, double[]> resident() {
-        if (!loaded) {
-            // first use after the restore (processors start only once their stores are restored)
-            values.clear();
-            forEachCommitted(values::put);
-            loaded = true;
-            changedSincePublish = true;
-        }
-        return values;
-    }
-
     @Override
     public double[] values(String key, int slots) {
         return resident().computeIfAbsent(key, k -> new double[slots]);
@@ -85,54 +64,28 @@ public final class CounterStore extends BufferedStore<double[]> implements Count
 
     @Override
     public double[] peek(String key) {
-        return resident().get(key);
+        return get(key);
     }
 
     @Override
     public void changed(String key) {
-        dirty.put(key, resident().get(key));
-        changedSincePublish = true;
+        put(key, resident().get(key));
     }
 
-    public double[] get(String key) {
-        return resident().get(key);
-    }
-
-    public void put(String key, double[] v) {
-        resident().put(key, v);
-        changed(key);
-    }
-
-    public void delete(String key) {
-        resident().remove(key);
-        dirty.put(key, null);
-        changedSincePublish = true;
-    }
-
-    public Set<String> keys() {
-        return Collections.unmodifiableSet(resident().keySet());
-    }
-
-    public void forEach(BiConsumer<String, double[]> visitor) {
-        resident().forEach(visitor);
-    }
-
-    /** Hands a copy of the committed values to the exporter (also right after a restore). */
+    /** Hands a copy of the values to the exporter (at every commit that changed them, and after a restore). */
     public void publish() {
-        if (!changedSincePublish && loaded) {
+        Map<String, double[]> values = resident();
+        if (!takeChanged()) {
             return;
         }
-        Map<String, double[]> copy = new HashMap<>(resident().size() * 2);
+        Map<String, double[]> copy = new HashMap<>(values.size() * 2);
         values.forEach((k, v) -> copy.put(k, v.clone()));
         published.publish(task, name(), copy);
-        changedSincePublish = false;
     }
 
     @Override
     public void close() {
         published.withdraw(task, name());
-        values.clear();
-        loaded = false;
         super.close();
     }
 }

@@ -1,4 +1,4 @@
-package org.codingkpi.topology;
+package org.codingkpi.deadletter;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -9,7 +9,7 @@ import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.apache.kafka.streams.processor.api.Record;
 import org.codingkpi.events.RejectReason;
-import org.codingkpi.serde.InvalidEventException;
+import org.codingkpi.events.InvalidEventException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

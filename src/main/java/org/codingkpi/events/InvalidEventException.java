@@ -1,4 +1,4 @@
-package org.codingkpi.serde;
+package org.codingkpi.events;
 
 import org.codingkpi.events.RejectReason;
 
