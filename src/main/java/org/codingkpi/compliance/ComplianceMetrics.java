@@ -5,6 +5,7 @@ import org.codingkpi.kpi.EmLevels;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.codingkpi.catalog.MetricCatalog;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.metrics.KpiTotals;
 
@@ -33,12 +34,11 @@ public final class ComplianceMetrics {
     public List<MetricSnapshot> snapshots(KpiTotals totals) {
         Instant now = totals.streamTime();
         GaugeSnapshot.Builder share = GaugeSnapshot.builder().name("coding_em_level_share")
-                .help("Share of each E/M level among revision-1 E/M codes over the last drift.window complete days of stream time.");
+                .help(MetricCatalog.require("coding_em_level_share").help());
         GaugeSnapshot.Builder psi = GaugeSnapshot.builder().name("coding_em_level_psi")
-                .help("Population stability index of the E/M level mix over drift.window against the baseline period; 0.1 watch, 0.25 shift.");
+                .help(MetricCatalog.require("coding_em_level_psi").help());
         GaugeSnapshot.Builder cusum = GaugeSnapshot.builder().name("coding_ai_acceptance_cusum")
-                .help("One-sided upper CUSUM of the daily AI acceptance rate against the model version's baseline, in standard deviations "
-                        + "(k = 0.5); alarm above 5.");
+                .help(MetricCatalog.require("coding_ai_acceptance_cusum").help());
         if (now != null) {
             long lastDay = Math.floorDiv(now.toEpochMilli(), ComplianceConfig.DAY_MS) - 1;
             emGauges(totals, lastDay, share, psi);

@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.codingkpi.catalog.MetricCatalog;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.kpi.DnfcEntry;
 import org.slf4j.Logger;
@@ -62,57 +63,46 @@ public final class KpiCollector implements MultiCollector {
         return last;
     }
 
-    /** The coding_* families of KPIS.md §3 (and the per-coder counter of §5). */
+    /**
+     * The state-backed coding_* families of the {@link MetricCatalog} (KPIS.md §3 and the per-coder
+     * counter of §5), in catalog order; ROI, compliance and task families come from their own exporters.
+     */
     public static List<MetricSnapshot> snapshots(KpiTotals t) {
         List<MetricSnapshot> out = new ArrayList<>();
-        out.add(counter(t, "coding_encounters_discharged", "EncounterDischarged events.", Series.DISCHARGED, 0));
-        out.add(counter(t, "coding_encounters_coded", "EncounterCoded events with revision 1 (first coding).", Series.CODED, 0));
-        out.add(counter(t, "coding_encounters_recoded", "EncounterCoded events with revision > 1 (rework), by the mode of that revision.", Series.CODED, 1));
-        out.add(counter(t, "coding_coder_seconds", "Active coder seconds over all revisions (coding_seconds).", Series.CODED, 2));
-        out.add(histogram(t, "coding_turnaround_seconds", "Revision-1 coding turnaround: occurred_at minus discharged_at, seconds.",
-                Series.TURNAROUND, Series.Buckets.TURNAROUND, 1000));
-        out.addAll(dnfc(t));
-        out.add(counter(t, "coding_ai_suggestions", "AI code suggestions reviewed by a coder.", Series.AI_SUGGESTIONS, 0));
-        out.add(histogram(t, "coding_ai_review_seconds", "Seconds a coder spent reviewing one AI suggestion.", Series.AI_REVIEW, Series.Buckets.AI_REVIEW, 1));
-        out.add(counter(t, "coding_final_codes", "Codes of revision-1 codings, by where each code came from.", Series.FINAL_CODES, 0));
-        out.add(claimsAdjudicated(t));
-        out.add(counter(t, "coding_claims_billed_dollars", "Billed dollars of first adjudications.", Series.CLAIMS, 2, 100));
-        out.add(counter(t, "coding_claims_denied", "Initial denials (the claim's first adjudication is a denial), by CARC category.", Series.DENIED, 0));
-        out.add(counter(t, "coding_claims_denied_dollars", "Billed dollars of initial denials (HFMA dollar denial rate numerator).", Series.DENIED, 1, 100));
-        out.add(counter(t, "coding_claims_paid_dollars", "Paid dollars of every ClaimPaid.", Series.CLAIMS, 3, 100));
-        out.add(counter(t, "coding_denials_overturned", "Initial denials later paid (first payment only); labels of the initial denial.",
-                Series.OVERTURNED, 0));
-        out.add(histogram(t, "coding_claim_payment_seconds", "ClaimPaid: occurred_at minus submitted_at, seconds.", Series.PAYMENT, Series.Buckets.PAYMENT, 1000));
-        out.add(counter(t, "coding_events", "Events accepted, by event type.", Series.EVENTS, 0));
-        out.add(counter(t, "coding_events_duplicate", "Duplicate events (event_id already accepted from the same topic) ignored.", Series.EVENTS, 1));
-        out.add(counter(t, "coding_events_rejected", "Records sent to the dead-letter topic, by reason.", Series.REJECTED, 0));
-        out.add(counter(t, "coding_coder_ai_suggestions", "AI suggestion decisions per coder (staff ids, capped).", Series.CODER_AI, 0));
-        Instant now = t.streamTime();
-        GaugeSnapshot.Builder st = GaugeSnapshot.builder().name("coding_stream_time_seconds")
-                .help("Stream time (largest occurred_at processed) as Unix seconds; freshness of every KPI.");
-        if (now != null) {
-            st.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(now.toEpochMilli() / 1000.0).build());
+        for (MetricCatalog.Family f : MetricCatalog.families()) {
+            if (f.series() != null && f.series() != Series.ROI_MONTH) {
+                out.add(f.type() == MetricCatalog.Type.HISTOGRAM ? histogram(t, f) : counter(t, f));
+            } else if (f.name().equals("coding_claims_adjudicated_total")) {
+                out.add(claimsAdjudicated(t, f));
+            } else if (f.name().equals("coding_dnfc_encounters")) {
+                out.addAll(dnfc(t));
+            } else if (f.name().equals("coding_stream_time_seconds")) {
+                out.add(streamTime(t, f));
+            }
         }
-        out.add(st.build());
         return out;
     }
 
-    private static CounterSnapshot counter(KpiTotals t, String name, String help, Series s, int slot) {
-        return counter(t, name, help, s, slot, 1.0);
+    private static GaugeSnapshot streamTime(KpiTotals t, MetricCatalog.Family f) {
+        Instant now = t.streamTime();
+        GaugeSnapshot.Builder st = GaugeSnapshot.builder().name(f.name()).help(f.help());
+        if (now != null) {
+            st.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(now.toEpochMilli() / 1000.0).build());
+        }
+        return st.build();
     }
 
-    /** A counter whose state is kept in smaller exact units (cents): divided once, at export. */
-    private static CounterSnapshot counter(KpiTotals t, String name, String help, Series s, int slot, double unitsPerValue) {
-        CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-        String[] names = s.labelNames().toArray(String[]::new);
-        keyed(t.group(s)).forEach((labels, v) -> b.dataPoint(
-                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, labels.array())).value(v[slot] / unitsPerValue).build()));
+    /** A counter whose state may be kept in smaller exact units (cents): divided once, at export. */
+    private static CounterSnapshot counter(KpiTotals t, MetricCatalog.Family f) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name(f.baseName()).help(f.help());
+        String[] names = f.labels().toArray(String[]::new);
+        keyed(t.group(f.series())).forEach((labels, v) -> b.dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, labels.array())).value(v[f.slot()] / f.divisor()).build()));
         return b.build();
     }
 
-    private static CounterSnapshot claimsAdjudicated(KpiTotals t) {
-        CounterSnapshot.Builder b = CounterSnapshot.builder().name("coding_claims_adjudicated")
-                .help("First adjudications of claims: outcome paid (first-pass) or denied (initial denial).");
+    private static CounterSnapshot claimsAdjudicated(KpiTotals t, MetricCatalog.Family f) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name(f.baseName()).help(f.help());
         List<String> base = Series.CLAIMS.labelNames();
         String[] names = new String[base.size() + 1];
         base.toArray(names);
@@ -128,14 +118,15 @@ public final class KpiCollector implements MultiCollector {
         return b.build();
     }
 
-    /** @param sumUnitsPerSecond the unit the state keeps the sum in (1000: milliseconds) */
-    private static HistogramSnapshot histogram(KpiTotals t, String name, String help, Series s, double[] bounds, double sumUnitsPerSecond) {
-        HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help);
-        String[] names = s.labelNames().toArray(String[]::new);
+    /** A histogram whose sum the state keeps in {@code divisor} units per second (1000: milliseconds). */
+    private static HistogramSnapshot histogram(KpiTotals t, MetricCatalog.Family f) {
+        HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(f.name()).help(f.help());
+        String[] names = f.labels().toArray(String[]::new);
+        double[] bounds = f.buckets();
         double[] upper = new double[bounds.length + 1];
         System.arraycopy(bounds, 0, upper, 0, bounds.length);
         upper[bounds.length] = Double.POSITIVE_INFINITY;
-        keyed(t.group(s)).forEach((labels, v) -> {
+        keyed(t.group(f.series())).forEach((labels, v) -> {
             long[] counts = new long[upper.length];
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = (long) v[i];
@@ -143,7 +134,7 @@ public final class KpiCollector implements MultiCollector {
             b.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
                     .labels(Labels.of(names, labels.array()))
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, counts))
-                    .sum(v[upper.length] / sumUnitsPerSecond).build());
+                    .sum(v[upper.length] / f.divisor()).build());
         });
         return b.build();
     }
@@ -164,10 +155,10 @@ public final class KpiCollector implements MultiCollector {
             v[0] += 1;
             v[1] += e.expectedChargeCents(); // exact cents: the sum does not depend on the order of the entries
         }
-        GaugeSnapshot.Builder count = GaugeSnapshot.builder().name("coding_dnfc_encounters")
-                .help("Encounters discharged and not final coded (no revision-1 coding yet), by age = stream time minus discharge.");
-        GaugeSnapshot.Builder dollars = GaugeSnapshot.builder().name("coding_dnfc_charges_dollars")
-                .help("Expected charges (dollars) of the encounters discharged and not final coded, by age.");
+        MetricCatalog.Family encounters = MetricCatalog.require("coding_dnfc_encounters");
+        MetricCatalog.Family charges = MetricCatalog.require("coding_dnfc_charges_dollars");
+        GaugeSnapshot.Builder count = GaugeSnapshot.builder().name(encounters.name()).help(encounters.help());
+        GaugeSnapshot.Builder dollars = GaugeSnapshot.builder().name(charges.name()).help(charges.help());
         String[] names = {"facility", "setting", "age"};
         byKey.forEach((k, v) -> {
             Labels labels = Labels.of(names, k.split(String.valueOf(Series.SEP), -1));

@@ -3,6 +3,7 @@ package org.codingkpi.metrics;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import org.apache.kafka.streams.processor.TaskId;
+import org.codingkpi.catalog.MetricCatalog;
 import org.codingkpi.kpi.DnfcEntry;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.state.PublishedState;
@@ -37,9 +38,8 @@ public final class PublishedKpiState {
     public record Read(KpiState state, List<TaskId> tasks) {
         /** {@code coding_pipeline_task_published{task}}: 1 for each task whose share this read publishes. */
         public GaugeSnapshot publishedTasks() {
-            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name("coding_pipeline_task_published")
-                    .help("1 for each Kafka Streams task (subtopology_partition) whose KPI state this instance publishes. "
-                            + "Sum over instances: 1 per task.");
+            MetricCatalog.Family f = MetricCatalog.require("coding_pipeline_task_published");
+            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(f.name()).help(f.help());
             tasks.forEach(task -> b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                     .labels(Labels.of("task", task.toString())).value(1).build()));
             return b.build();

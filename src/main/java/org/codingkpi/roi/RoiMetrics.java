@@ -6,6 +6,8 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import org.codingkpi.catalog.MetricCatalog;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -37,10 +39,9 @@ public final class RoiMetrics {
         List<RoiMonth> published = all.subList(Math.max(0, all.size() - MAX_PUBLISHED_MONTHS), all.size());
 
         GaugeSnapshot.Builder benefit = GaugeSnapshot.builder().name(BENEFIT)
-                .help("Benefit of the month in dollars by basis (realized|projected), scenario "
-                        + "(actual|conservative|expected|aggressive) and component (labor|denials|cash); month k >= 0 since go-live");
+                .help(MetricCatalog.require(BENEFIT).help());
         GaugeSnapshot.Builder cost = GaugeSnapshot.builder().name(PROGRAM_COST)
-                .help("Program cost of the month in dollars: monthly, plus one-time in the go-live month");
+                .help(MetricCatalog.require(PROGRAM_COST).help());
         for (RoiMonth m : published) {
             String month = m.month().toString();
             for (RoiSeries s : RoiSeries.values()) {
@@ -53,9 +54,9 @@ public final class RoiMetrics {
         }
 
         GaugeSnapshot.Builder net = GaugeSnapshot.builder().name(CUMULATIVE_NET)
-                .help("Sum over months from go-live to the month of stream time of benefits minus program cost, in dollars");
+                .help(MetricCatalog.require(CUMULATIVE_NET).help());
         GaugeSnapshot.Builder ratio = GaugeSnapshot.builder().name(RATIO)
-                .help("Cumulative net benefit divided by cumulative program cost since go-live");
+                .help(MetricCatalog.require(RATIO).help());
         for (RoiSeries s : RoiSeries.values()) {
             net.dataPoint(point(result.cumulativeNet(s), "basis", s.basis(), "scenario", s.scenario()));
             double r = result.ratio(s);
