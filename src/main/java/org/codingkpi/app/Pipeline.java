@@ -25,6 +25,7 @@ import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.metrics.KpiCollector;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.metrics.MetricsServer;
+import org.codingkpi.kpi.Series;
 import org.codingkpi.metrics.PublishedKpiState;
 import org.codingkpi.state.PublishedState;
 import org.codingkpi.serde.EventCodec;
@@ -208,6 +209,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** One read of this instance's KPI state. */
+    /** Records accepted, duplicates and dead-lettered so far, from the published state (cheap to poll). */
+    public long processedRecords() {
+        return (long) (kpiState.sum(Series.EVENTS, 0, 1) + kpiState.sum(Series.REJECTED, 0));
+    }
+
     public KpiTotals totals() {
         return KpiTotals.read(kpiState.read().state(), caps);
     }

@@ -140,25 +140,13 @@ public final class Replay {
                 progress.printf("pipeline: %,d of %,d records processed%n", done, records);
                 lastReport = System.nanoTime();
             }
-            Thread.sleep(Long.getLong("replay.poll.ms", 50));
+            Thread.sleep(Long.getLong("replay.poll.ms", 100));
         }
     }
 
-    /** Records accepted, duplicates and dead-lettered so far, from state; 0 while the state is not queryable. */
+    /** Records accepted, duplicates and dead-lettered so far, from the state the tasks published. */
     public static long processed(Pipeline pipeline) {
-        try {
-            KpiTotals t = pipeline.totals();
-            double n = 0;
-            for (double[] v : t.group(Series.EVENTS).values()) {
-                n += v[0] + v[1];
-            }
-            for (double[] v : t.group(Series.REJECTED).values()) {
-                n += v[0];
-            }
-            return (long) n;
-        } catch (RuntimeException e) {
-            return 0; // state not queryable yet (starting, rebalancing)
-        }
+        return pipeline.processedRecords();
     }
 
     private static void awaitMarkers(Pipeline pipeline, int partitions) throws InterruptedException {

@@ -46,6 +46,29 @@ public final class PublishedKpiState {
         }
     }
 
+    /**
+     * The sum of some slots of one series group over every published task, without building a
+     * whole read: cheap enough to poll (a replay waiting for its records).
+     */
+    @SuppressWarnings("unchecked")
+    public double sum(Series group, int... slots) {
+        double n = 0;
+        for (Map<String, Object> parts : published.snapshot().values()) {
+            for (Object part : parts.values()) {
+                if (part instanceof Map<?, ?> m) {
+                    for (Map.Entry<String, double[]> e : ((Map<String, double[]>) m).entrySet()) {
+                        if (Series.of(e.getKey()) == group) {
+                            for (int slot : slots) {
+                                n += e.getValue()[slot];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
     @SuppressWarnings("unchecked")
     public Read read() {
         Map<TaskId, Map<String, Object>> tasks = published.snapshot();
