@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -201,15 +202,50 @@ public final class PipelineConfig {
         return f == null || f.isBlank() ? null : Path.of(f);
     }
 
-    /** Everything that is not one of the project's own keys: Kafka Streams and client settings. */
+    /**
+     * The Kafka Streams and client settings, and only those: a key is passed on when Kafka Streams,
+     * the producer, the consumer or the admin client defines it, or it carries one of Kafka
+     * Streams' client or internal-topic prefixes. The project's own keys ({@link #OWN_KEYS},
+     * {@code drift.*}, {@code audit.*}, {@code schema.registry.*}, ...) never reach a Kafka client,
+     * whatever key a later feature adds.
+     */
     public Properties streamsProperties() {
         Properties p = new Properties();
         values.forEach((k, v) -> {
-            if (!OWN_KEYS.contains(k) && !k.startsWith(SCHEMA_REGISTRY_PREFIX)) {
+            if (isKafkaSetting(k)) {
                 p.put(k, v);
             }
         });
         return p;
+    }
+
+    private static final Set<String> KAFKA_NAMES = kafkaNames();
+    private static final List<String> KAFKA_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX, StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+            StreamsConfig.ADMIN_CLIENT_PREFIX, StreamsConfig.TOPIC_PREFIX);
+
+    private static Set<String> kafkaNames() {
+        Set<String> names = new java.util.HashSet<>(StreamsConfig.configDef().names());
+        names.addAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+        names.addAll(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+        names.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+        return Set.copyOf(names);
+    }
+
+    /** True for a setting of Kafka Streams or a Kafka client (see {@link #streamsProperties()}). */
+    static boolean isKafkaSetting(String key) {
+        if (OWN_KEYS.contains(key) || key.startsWith(SCHEMA_REGISTRY_PREFIX)) {
+            return false;
+        }
+        if (KAFKA_NAMES.contains(key)) {
+            return true;
+        }
+        for (String prefix : KAFKA_PREFIXES) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The client settings (bootstrap, security) for plain producers, consumers and admin clients. */
