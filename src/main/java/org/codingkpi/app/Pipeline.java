@@ -70,11 +70,12 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, Integer> caps;
     private final MetricsServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
-    private Pipeline(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
+    private Pipeline(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions,
+                     int partitions) {
         this.config = config;
-        int partitions = prepareTopics(config);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Timer latency = Timer.builder("coding.pipeline.event.latency")
                 .description("Wall clock at processing minus the record's Kafka timestamp (end-to-end latency for live feeds).")
@@ -95,6 +96,7 @@ public final class Pipeline implements AutoCloseable {
         ownerOnly(stateDir);
         ownerOnly(stateDir.resolve(config.get(PipelineConfig.APPLICATION_ID)));
         streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
             LOG.error("Stream thread failed; shutting the pipeline down", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -130,7 +132,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Builds and starts the pipeline; the input topics must exist. */
     public static Pipeline start(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
-        Pipeline p = new Pipeline(config, codec, extensions);
+        Pipeline p = new Pipeline(config, codec, extensions, prepareTopics(config));
         p.streams.start();
         LOG.info("Pipeline started: application.id={}, metrics on port {}", config.get(PipelineConfig.APPLICATION_ID), p.server.port());
         return p;
@@ -224,7 +226,26 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public boolean failed() {
-        return state == KafkaStreams.State.ERROR;
+        return state == KafkaStreams.State.ERROR || failure.get() != null;
+    }
+
+    /**
+     * Why the pipeline stopped on its own: the exception that ended a stream thread (its cause chain
+     * in one line, no payload), or empty when it is running or was stopped on purpose.
+     */
+    public java.util.Optional<String> failureReason() {
+        Throwable t = failure.get();
+        if (t == null) {
+            return state == KafkaStreams.State.ERROR ? java.util.Optional.of("Kafka Streams reached ERROR") : java.util.Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null && sb.length() < 1000; c = c.getCause() == c ? null : c.getCause()) {
+            sb.append(sb.length() == 0 ? "" : ": caused by ").append(c.getClass().getSimpleName());
+            if (c.getMessage() != null) {
+                sb.append(" (").append(c.getMessage()).append(')');
+            }
+        }
+        return java.util.Optional.of(sb.toString());
     }
 
     /**

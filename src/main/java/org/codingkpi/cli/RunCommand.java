@@ -24,6 +24,10 @@ public final class RunCommand implements Callable<Integer> {
         Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         pipeline.awaitTermination();
-        return pipeline.failed() ? 1 : 0;
+        if (pipeline.failed()) {
+            System.err.println("run: the pipeline stopped: " + pipeline.failureReason().orElse("unknown reason (see the log above)"));
+            return 1;
+        }
+        return 0;
     }
 }
