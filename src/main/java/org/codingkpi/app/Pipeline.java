@@ -108,7 +108,7 @@ public final class Pipeline implements AutoCloseable {
             }
         });
         caps = TopologySettings.from(config).engine().labelCaps();
-        kpiState = new PublishedKpiState(published, config.dnfcRetention().toMillis());
+        kpiState = new PublishedKpiState(published, TopologySettings.from(config).engine());
         // the task gauge comes from the same read as the KPI families (KpiCollector reads once per scrape)
         AtomicReference<PublishedKpiState.Read> lastRead = new AtomicReference<>();
         List<Function<KpiTotals, Collection<MetricSnapshot>>> families = new ArrayList<>(extensions);

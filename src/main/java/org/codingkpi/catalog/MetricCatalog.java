@@ -90,6 +90,34 @@ public final class MetricCatalog {
                 "Initial denials later paid (first payment only); labels of the initial denial.");
         histogram("coding_claim_payment_seconds", Series.PAYMENT, Series.Buckets.PAYMENT, 1000,
                 "ClaimPaid: occurred_at minus submitted_at, seconds.");
+        // --- KPIS.md §3b: the billing side
+        counter("coding_claims_submitted_total", "", Series.SUBMITTED, 0, 1, "ClaimSubmitted events, by frequency (ORIGINAL, REPLACEMENT, VOID).");
+        counter("coding_claims_submitted_dollars_total", "dollars", Series.CLAIMS, 4, 100,
+                "Billed dollars of ORIGINAL ClaimSubmitted events (gross charges billed).");
+        derived("coding_dnfb_encounters", Type.GAUGE, "", List.of("facility", "setting", "age"),
+                "DNFB index of the encounter records (discharged, no claim event but a VOID submission), aged on stream time",
+                "Encounters discharged and not final billed, by age = stream time minus discharge.");
+        derived("coding_dnfb_charges_dollars", Type.GAUGE, "dollars", List.of("facility", "setting", "age"),
+                "DNFB index of the encounter records, expected charges in cents",
+                "Expected charges (dollars) of the encounters discharged and not final billed, by age.");
+        histogram("coding_bill_lag_seconds", Series.BILL_LAG, Series.Buckets.BILL_LAG, 1000,
+                "First non-VOID ClaimSubmitted of each claim with a known attribution: occurred_at minus the attributed coding's discharged_at.");
+        derived("coding_ar_open_claims", Type.GAUGE, "", List.of("facility", "payer", "age"),
+                "A/R index of the claim states (submitted, not voided, latest remittance not a payment), aged on stream time",
+                "Claims in accounts receivable, by age = stream time minus the first non-VOID submission.");
+        derived("coding_ar_open_dollars", Type.GAUGE, "dollars", List.of("facility", "payer", "age"),
+                "A/R index of the claim states, billed cents of the latest non-VOID submission",
+                "Billed dollars (latest non-VOID submission) of the claims in accounts receivable, by age.");
+        counter("coding_claim_denial_reasons_total", "", Series.DENIAL_REASONS, 0, 1,
+                "Adjustments of group CO, OA or PI of initial denials, one per adjustment entry, by CARC.");
+        counter("coding_claim_denial_reason_dollars_total", "dollars", Series.DENIAL_REASONS, 1, 100,
+                "Dollars of the adjustments of group CO, OA or PI of initial denials, by CARC.");
+        histogram("coding_denial_resolution_seconds", Series.RESOLUTION, Series.Buckets.RESOLUTION, 1000,
+                "Overturned initial denials: occurred_at of the payment minus occurred_at of the initial denial.");
+        counter("coding_claims_reversed_total", "", Series.CLAIMS, 5, 1, "ClaimReversed events.");
+        counter("coding_claims_reversed_dollars_total", "dollars", Series.CLAIMS, 6, 100, "Dollars of payments taken back (ClaimReversed).");
+        counter("coding_claims_payment_time_unknown_total", "", Series.PAYMENT_UNKNOWN, 0, 1,
+                "ClaimPaid events whose submission time is unknown: left out of the time to payment and of the ROI cash figures.");
         // --- the pipeline's own bookkeeping
         counter("coding_events_total", "", Series.EVENTS, 0, 1, "Events accepted, by event type.");
         counter("coding_events_duplicate_total", "", Series.EVENTS, 1, 1,
@@ -110,6 +138,14 @@ public final class MetricCatalog {
                 "KPI series AI_ACCEPTANCE_DAY (daily decisions and acceptances)",
                 "One-sided upper CUSUM of the daily AI acceptance rate against the model version's baseline, in standard deviations "
                         + "(k = 0.5); alarm above 5.");
+        // --- KPIS.md §5, version 2
+        counter("coding_ai_assisted_codes_total", "", Series.AI_ASSISTED_CODES, 0, 1,
+                "Codes of revision-1 AI_ASSISTED codings by source; MANUAL ones are codes the AI missed (recall).");
+        counter("coding_oversight_breaches_total", "", Series.OVERSIGHT, 0, 1,
+                "Revision-1 AUTONOMOUS codings that a mandatory-review rule forbids, one per rule matched.");
+        counter("coding_qa_audits_total", "", Series.QA_AUDITS, 0, 1, "CodingAudited events, by verdict.");
+        counter("coding_qa_dollar_impact_dollars_total", "dollars", Series.QA_DOLLARS, 0, 100,
+                "Absolute dollar impact of audited codings: under (the coding under-billed) or over (it over-billed).");
         // --- ROI.md
         derived("coding_roi_benefit_dollars", Type.GAUGE, "dollars", List.of("basis", "scenario", "component", "month"),
                 "KPI series ROI_MONTH (month sums) and the ROI configuration",

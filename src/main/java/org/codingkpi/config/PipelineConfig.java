@@ -40,6 +40,10 @@ public final class PipelineConfig {
     public static final String ATTRIBUTION_MAX_WAIT = "attribution.max.wait";
     public static final String ATTRIBUTION_RETENTION = "attribution.retention";
     public static final String DNFC_RETENTION = "dnfc.retention";
+    public static final String DNFB_RETENTION = "dnfb.retention";
+    public static final String AR_RETENTION = "ar.retention";
+    /** YAML file of mandatory-review rules (KPIS.md §5 v2); absent: the defaults inpatient and high_dollar. */
+    public static final String OVERSIGHT_RULES_FILE = "oversight.rules.file";
     public static final String LABEL_CAP = "label.cap";
     public static final String LABEL_CAP_CODER = "label.cap.coder";
     public static final String DENIAL_CATEGORIES_FILE = "denial.categories.file";
@@ -58,7 +62,7 @@ public final class PipelineConfig {
     public static final String SCHEMA_REGISTRY_RETRIES = "schema.registry.retries";
 
     public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT,
-            TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, LABEL_CAP,
+            TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, DNFB_RETENTION, AR_RETENTION, OVERSIGHT_RULES_FILE, LABEL_CAP,
             LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE);
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -74,6 +78,8 @@ public final class PipelineConfig {
             Map.entry(ATTRIBUTION_MAX_WAIT, "30d"),
             Map.entry(ATTRIBUTION_RETENTION, "400d"),
             Map.entry(DNFC_RETENTION, "365d"),
+            Map.entry(DNFB_RETENTION, "365d"),
+            Map.entry(AR_RETENTION, "365d"),
             Map.entry(LABEL_CAP, "50"),
             Map.entry(LABEL_CAP_CODER, "500"),
             Map.entry(METRICS_PORT, "9464"),
@@ -194,6 +200,19 @@ public final class PipelineConfig {
 
     public Path roiFile() {
         String f = values.get(ROI_FILE);
+        return f == null || f.isBlank() ? null : Path.of(f);
+    }
+
+    public Duration dnfbRetention() {
+        return duration(DNFB_RETENTION);
+    }
+
+    public Duration arRetention() {
+        return duration(AR_RETENTION);
+    }
+
+    public Path oversightRulesFile() {
+        String f = values.get(OVERSIGHT_RULES_FILE);
         return f == null || f.isBlank() ? null : Path.of(f);
     }
 

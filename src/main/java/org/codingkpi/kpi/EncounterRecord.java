@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * Everything the pipeline remembers of one encounter, in one state entry: the event ids accepted
- * for it (per feed, for duplicates), its discharge while it is not final coded (DNFC), its
- * attribution, its claims and their first adjudication, and the claim events waiting for its first
- * coding. One entry means one read and at most one write per commit however many events of the
+ * for it (per feed, for duplicates), its discharge while it is not final coded (DNFC) and while it
+ * is not billed (DNFB), the revisions coded, its attribution, its claims (first adjudication,
+ * accounts receivable), and the claim events waiting for its first coding. One entry means one read and at most one write per commit however many events of the
  * encounter arrive, instead of one store operation per rule.
  *
  * <p>Each part expires on the clock of the feed that owns it (see {@link KpiEngine}); an entry whose
@@ -36,9 +36,15 @@ public final class EncounterRecord {
     public long attributedAtMs = Long.MIN_VALUE;
     public final Map<String, ClaimState> claims = new LinkedHashMap<>(2);
     public final List<PendingClaimEvent> pending = new ArrayList<>(0);
+    /** A claim event that proves a bill (anything but a VOID ClaimSubmitted) was processed: never DNFB again. */
+    public boolean billed;
+    /** Set from discharge until the encounter is billed: the encounter is DNFB. */
+    public DnfcEntry dnfb;
+    /** Revisions of EncounterCoded processed (a CodingAudited must name one of them). */
+    public final List<Integer> revisions = new ArrayList<>(2);
 
     public boolean isEmpty() {
-        return seen.isEmpty() && dnfc == null && attribution == null && claims.isEmpty() && pending.isEmpty();
+        return seen.isEmpty() && dnfc == null && dnfb == null && attribution == null && claims.isEmpty() && pending.isEmpty();
     }
 
     // --- binary form -----------------------------------------------------------------------------
@@ -53,12 +59,12 @@ public final class EncounterRecord {
                 out.writeUTF(s.eventId());
                 out.writeLong(s.atMs());
             }
-            out.writeBoolean(r.dnfc != null);
-            if (r.dnfc != null) {
-                out.writeLong(r.dnfc.dischargedAtMs());
-                out.writeLong(r.dnfc.expectedChargeCents());
-                out.writeUTF(r.dnfc.facility());
-                out.writeUTF(r.dnfc.setting());
+            writeDischarge(out, r.dnfc);
+            writeDischarge(out, r.dnfb);
+            out.writeBoolean(r.billed);
+            out.writeShort(r.revisions.size());
+            for (int rev : r.revisions) {
+                out.writeInt(rev);
             }
             out.writeBoolean(r.attribution != null);
             if (r.attribution != null) {
@@ -79,6 +85,14 @@ public final class EncounterRecord {
                 out.writeUTF(c.denialPayer);
                 out.writeUTF(c.denialCategory);
                 out.writeLong(c.touchedMs);
+                out.writeLong(c.denialAtMs);
+                out.writeLong(c.submittedAtMs);
+                out.writeUTF(c.submittedFacility);
+                out.writeUTF(c.submittedPayer);
+                out.writeLong(c.latestBilledCents);
+                out.writeBoolean(c.voided);
+                out.writeByte(c.lastRemittance);
+                out.writeBoolean(c.billLagDone);
             }
             out.writeShort(r.pending.size());
             for (PendingClaimEvent p : r.pending) {
@@ -86,6 +100,7 @@ public final class EncounterRecord {
                 out.writeLong(p.occurredAtMs());
                 out.writeInt(p.value().length);
                 out.write(p.value());
+                out.writeLong(p.submittedAtMs());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,8 +120,11 @@ public final class EncounterRecord {
             for (int i = in.readUnsignedShort(); i > 0; i--) {
                 r.seen.add(new Seen(feeds[in.readByte()], in.readUTF(), in.readLong()));
             }
-            if (in.readBoolean()) {
-                r.dnfc = new DnfcEntry(in.readLong(), in.readLong(), in.readUTF(), in.readUTF());
+            r.dnfc = readDischarge(in);
+            r.dnfb = readDischarge(in);
+            r.billed = in.readBoolean();
+            for (int i = in.readUnsignedShort(); i > 0; i--) {
+                r.revisions.add(in.readInt());
             }
             if (in.readBoolean()) {
                 r.attribution = readAttribution(in);
@@ -124,6 +142,14 @@ public final class EncounterRecord {
                 c.denialPayer = in.readUTF();
                 c.denialCategory = in.readUTF();
                 c.touchedMs = in.readLong();
+                c.denialAtMs = in.readLong();
+                c.submittedAtMs = in.readLong();
+                c.submittedFacility = in.readUTF();
+                c.submittedPayer = in.readUTF();
+                c.latestBilledCents = in.readLong();
+                c.voided = in.readBoolean();
+                c.lastRemittance = in.readByte();
+                c.billLagDone = in.readBoolean();
                 r.claims.put(id, c);
             }
             for (int i = in.readUnsignedShort(); i > 0; i--) {
@@ -131,7 +157,7 @@ public final class EncounterRecord {
                 long t = in.readLong();
                 byte[] v = new byte[in.readInt()];
                 in.readFully(v);
-                r.pending.add(new PendingClaimEvent(claim, t, v));
+                r.pending.add(new PendingClaimEvent(claim, t, v, in.readLong()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -139,17 +165,29 @@ public final class EncounterRecord {
         return r;
     }
 
+    private static void writeDischarge(DataOutputStream out, DnfcEntry d) throws IOException {
+        out.writeBoolean(d != null);
+        if (d != null) {
+            out.writeLong(d.dischargedAtMs());
+            out.writeLong(d.expectedChargeCents());
+            out.writeUTF(d.facility());
+            out.writeUTF(d.setting());
+        }
+    }
+
+    private static DnfcEntry readDischarge(DataInputStream in) throws IOException {
+        return in.readBoolean() ? new DnfcEntry(in.readLong(), in.readLong(), in.readUTF(), in.readUTF()) : null;
+    }
+
     private static void writeAttribution(DataOutputStream out, Attribution a) throws IOException {
         out.writeUTF(a.setting());
         out.writeUTF(a.codingMode());
         out.writeLong(a.feedTimeBeforeMs());
+        out.writeLong(a.dischargedAtMs());
     }
 
     private static Attribution readAttribution(DataInputStream in) throws IOException {
-        String setting = in.readUTF();
-        String mode = in.readUTF();
-        long before = in.readLong();
-        return Attribution.UNKNOWN.setting().equals(setting) && Attribution.UNKNOWN.codingMode().equals(mode)
-                && before == Long.MIN_VALUE ? Attribution.UNKNOWN : new Attribution(setting, mode, before);
+        Attribution a = new Attribution(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
+        return Attribution.UNKNOWN.equals(a) ? Attribution.UNKNOWN : a;
     }
 }

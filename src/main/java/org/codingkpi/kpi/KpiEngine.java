@@ -2,9 +2,17 @@ package org.codingkpi.kpi;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.codingkpi.events.AiSuggestionReviewed;
+import org.codingkpi.events.Adjustment;
+import org.codingkpi.events.AdjustmentGroup;
 import org.codingkpi.events.ClaimDenied;
+import org.codingkpi.events.ClaimFrequency;
 import org.codingkpi.events.ClaimPaid;
+import org.codingkpi.events.ClaimReversed;
+import org.codingkpi.events.ClaimSubmitted;
 import org.codingkpi.events.CodeEntry;
+import org.codingkpi.events.CodingAudited;
+import org.codingkpi.events.InvalidEventException;
+import org.codingkpi.events.RejectReason;
 import org.codingkpi.events.CodingMode;
 import org.codingkpi.events.EncounterCoded;
 import org.codingkpi.events.EncounterDischarged;
@@ -58,7 +66,8 @@ public final class KpiEngine {
 
     /** The rules' settings (resolved from the pipeline configuration). */
     public record Settings(long dedupeRetentionMs, long attributionMaxWaitMs, long attributionRetentionMs,
-                           long dnfcRetentionMs, long purgeIntervalMs, Map<String, Integer> labelCaps) {
+                           long dnfcRetentionMs, long dnfbRetentionMs, long arRetentionMs, long purgeIntervalMs,
+                           Map<String, Integer> labelCaps, List<OversightRule> oversightRules) {
     }
 
     private final Settings settings;
@@ -73,10 +82,16 @@ public final class KpiEngine {
     private double[] encounterStreamTime;
     /** Encounters discharged and not final coded, derived from the records. */
     private final Map<String, DnfcEntry> dnfc = new HashMap<>();
+    /** Encounters discharged and not final billed, derived from the records. */
+    private final Map<String, DnfcEntry> dnfb = new HashMap<>();
+    /** Claims open in accounts receivable, by claim id, derived from the records. */
+    private final Map<String, ArEntry> ar = new HashMap<>();
+    /** The DNFC, DNFB and A/R indexes changed since they were last handed over. */
+    private boolean backlogsChanged = true;
     /** Encounters with claims waiting for attribution, by deadline (first waiting claim's start + max wait). */
     private final PriorityQueue<PendingDeadline> deadlines = new PriorityQueue<>();
     private final Map<Long, String> monthOfDay = new HashMap<>();
-    private long lastDnfcPurge = Long.MIN_VALUE;
+    private long lastBacklogPurge = Long.MIN_VALUE;
     private long lastPurge = Long.MIN_VALUE;
 
     private record PendingDeadline(long deadlineMs, String encounterId) implements Comparable<PendingDeadline> {
@@ -101,8 +116,11 @@ public final class KpiEngine {
         this.counters = counters;
         this.records = records;
         dnfc.clear();
+        dnfb.clear();
+        ar.clear();
+        backlogsChanged = true;
         deadlines.clear();
-        lastDnfcPurge = Long.MIN_VALUE;
+        lastBacklogPurge = Long.MIN_VALUE;
         lastPurge = Long.MIN_VALUE;
         streamTime = meta(META_STREAM_TIME);
         encounterStreamTime = meta(META_ENCOUNTER_STREAM_TIME);
@@ -110,11 +128,18 @@ public final class KpiEngine {
             feedClock[f.ordinal()] = meta(META_FEED_TIME_PREFIX + f.topic());
         }
         caps = new LabelCaps(counters, settings.labelCaps(), counterKeys);
-        long oldestDnfc = streamTime() - settings.dnfcRetentionMs();
         records.forEach((id, r) -> {
-            if (r.dnfc != null && (streamTime() == Long.MIN_VALUE || r.dnfc.dischargedAtMs() >= oldestDnfc)) {
+            if (r.dnfc != null && !aged(r.dnfc.dischargedAtMs(), settings.dnfcRetentionMs())) {
                 dnfc.put(id, r.dnfc);
             }
+            if (r.dnfb != null && !aged(r.dnfb.dischargedAtMs(), settings.dnfbRetentionMs())) {
+                dnfb.put(id, r.dnfb);
+            }
+            r.claims.forEach((claimId, c) -> {
+                if (c.openInAr() && !aged(c.submittedAtMs, settings.arRetentionMs())) {
+                    ar.put(claimId, arEntry(c));
+                }
+            });
             if (!r.pending.isEmpty()) {
                 deadlines.add(new PendingDeadline(earliestDeadline(r.pending), id));
             }
@@ -146,9 +171,27 @@ public final class KpiEngine {
         counters.changed(Series.META.key(name));
     }
 
-    /** The DNFC encounters of this task (a copy). */
-    public List<DnfcEntry> dnfc() {
-        return List.copyOf(dnfc.values());
+    /** True when a time lies more than {@code retentionMs} of stream time in the past. */
+    private boolean aged(long atMs, long retentionMs) {
+        return streamTime() != Long.MIN_VALUE && streamTime() - atMs > retentionMs;
+    }
+
+    /** The backlogs of this task, as the exporter ages them: DNFC and DNFB encounters, claims open in A/R. */
+    public record Backlogs(List<DnfcEntry> dnfc, List<DnfcEntry> dnfb, List<ArEntry> ar) {
+        public static final Backlogs EMPTY = new Backlogs(List.of(), List.of(), List.of());
+    }
+
+    /** A copy of the backlogs when they changed since the last call, else null. */
+    public Backlogs backlogsIfChanged() {
+        if (!backlogsChanged) {
+            return null;
+        }
+        backlogsChanged = false;
+        return new Backlogs(List.copyOf(dnfc.values()), List.copyOf(dnfb.values()), List.copyOf(ar.values()));
+    }
+
+    private static ArEntry arEntry(ClaimState c) {
+        return new ArEntry(c.submittedAtMs, c.latestBilledCents, c.submittedFacility, c.submittedPayer);
     }
 
     // --- control ---------------------------------------------------------------------------------
@@ -193,6 +236,11 @@ public final class KpiEngine {
         if (record == null) {
             record = new EncounterRecord();
         }
+        if (event instanceof CodingAudited a && !record.revisions.contains(a.getRevision())) {
+            // nothing changed yet: the record goes to the dead-letter topic with the reason
+            throw new InvalidEventException(RejectReason.INVALID_REVISION,
+                    "CodingAudited names revision " + a.getRevision() + ", which no EncounterCoded of its encounter has had");
+        }
         long clockBefore = clock(feed);
         for (EncounterRecord.Seen s : record.seen) {
             if (s.feed() == feed && s.eventId().equals(eventId) && clockBefore - s.atMs() <= settings.dedupeRetentionMs()) {
@@ -214,7 +262,8 @@ public final class KpiEngine {
             case EncounterDischarged -> discharged((EncounterDischarged) event, record);
             case EncounterCoded -> coded((EncounterCoded) event, record, (long) encounterStreamTime[0]);
             case AiSuggestionReviewed -> reviewed((AiSuggestionReviewed) event);
-            case ClaimDenied, ClaimPaid -> claimEvent(event, raw, encounterId, record);
+            case CodingAudited -> audited((CodingAudited) event);
+            case ClaimDenied, ClaimPaid, ClaimSubmitted, ClaimReversed -> claimEvent(event, type, raw, encounterId, record);
         }
         records.put(encounterId, record);
         if (type == EventType.EncounterDischarged || type == EventType.EncounterCoded) {
@@ -223,7 +272,7 @@ public final class KpiEngine {
                 giveUpExpiredClaims();
             }
         }
-        purgeDnfcDaily();
+        purgeBacklogsDaily();
         purge();
         return true;
     }
@@ -243,9 +292,17 @@ public final class KpiEngine {
         String facility = caps.cap("facility", e.getFacilityId());
         String setting = e.getSetting().name();
         counters.add(Series.DISCHARGED.key(facility, setting, caps.cap("specialty", e.getSpecialty())), 0, 1);
+        DnfcEntry discharge = new DnfcEntry(e.getOccurredAt().toEpochMilli(), e.getExpectedChargeCents(), facility, setting);
         if (liveAttribution(r) == null) {
-            r.dnfc = new DnfcEntry(e.getOccurredAt().toEpochMilli(), e.getExpectedChargeCents(), facility, setting);
+            r.dnfc = discharge;
             dnfc.put(e.getEncounterId(), r.dnfc);
+            backlogsChanged = true;
+        }
+        if (!r.billed) {
+            // KPIS.md §3b: discharged, and no claim event of the encounter but a VOID ClaimSubmitted so far
+            r.dnfb = discharge;
+            dnfb.put(e.getEncounterId(), r.dnfb);
+            backlogsChanged = true;
         }
     }
 
@@ -260,6 +317,9 @@ public final class KpiEngine {
         double[] coded = counters.values(codedKey, Series.CODED.slots());
         String roiKey = roiKey(occurredAt);
         RoiMonthTotals roi = roi(roiKey);
+        if (!r.revisions.contains(e.getRevision())) {
+            r.revisions.add(e.getRevision());
+        }
         if (e.getRevision() == 1) {
             coded[0] += 1;
             long turnaround = occurredAt - e.getDischargedAt().toEpochMilli();
@@ -271,13 +331,20 @@ public final class KpiEngine {
                 codes.merge(Series.FINAL_CODES.key(facility, specialty, c.getSystem().name(), c.getSource().name()), 1, Integer::sum);
             }
             codes.forEach((key, n) -> counters.add(key, 0, n));
+            if (e.getCodingMode() == CodingMode.AI_ASSISTED) {
+                aiAssistedCodes(e, facility, specialty);
+            } else if (e.getCodingMode() == CodingMode.AUTONOMOUS) {
+                oversight(e, facility, setting, specialty);
+            }
             roi.addRevision1Coding(e.getSetting(), ai);
             if (liveAttribution(r) == null) {
-                Attribution attribution = new Attribution(setting, mode, feedTimeBefore);
+                Attribution attribution = new Attribution(setting, mode, feedTimeBefore, e.getDischargedAt().toEpochMilli());
                 r.attribution = attribution;
                 r.attributedAtMs = clock(Feed.ENCOUNTERS);
                 r.dnfc = null;
-                dnfc.remove(e.getEncounterId());
+                if (dnfc.remove(e.getEncounterId()) != null) {
+                    backlogsChanged = true;
+                }
                 if (!r.pending.isEmpty()) {
                     List<PendingClaimEvent> waiting = new ArrayList<>(r.pending);
                     r.pending.clear();
@@ -291,6 +358,52 @@ public final class KpiEngine {
         counters.changed(codedKey);
         roi.addCodingSeconds(e.getCodingSeconds(), ai);
         counters.changed(roiKey);
+    }
+
+    /** KPIS.md §5 v2: the codes of an AI-assisted first coding by source; a MANUAL one is a code the AI missed. */
+    private void aiAssistedCodes(EncounterCoded e, String facility, String specialty) {
+        String model = caps.cap("model_version", e.getModelVersion() == null ? "unknown" : e.getModelVersion());
+        Map<String, Integer> codes = new LinkedHashMap<>();
+        for (CodeEntry c : e.getCodes()) {
+            codes.merge(Series.AI_ASSISTED_CODES.key(facility, specialty, model, c.getSystem().name(), c.getSource().name()), 1, Integer::sum);
+        }
+        codes.forEach((key, n) -> counters.add(key, 0, n));
+    }
+
+    /** KPIS.md §5 v2: an autonomous first coding that a mandatory-review rule forbids; one count per rule matched. */
+    private void oversight(EncounterCoded e, String facility, String setting, String specialty) {
+        for (OversightRule rule : settings.oversightRules()) {
+            if (rule.matches(setting, e.getSpecialty(), e.getChargeCents())) {
+                counters.add(Series.OVERSIGHT.key(facility, setting, rule.name()), 0, 1);
+            }
+        }
+    }
+
+    /** The rules an autonomous first coding breaks (for the audit finding raised with it). */
+    public List<OversightRule> breaches(EncounterCoded e) {
+        if (e.getRevision() != 1 || e.getCodingMode() != CodingMode.AUTONOMOUS) {
+            return List.of();
+        }
+        List<OversightRule> out = new ArrayList<>();
+        for (OversightRule rule : settings.oversightRules()) {
+            if (rule.matches(e.getSetting().name(), e.getSpecialty(), e.getChargeCents())) {
+                out.add(rule);
+            }
+        }
+        return out;
+    }
+
+    // --- QA audits -------------------------------------------------------------------------------
+
+    private void audited(CodingAudited a) {
+        String facility = caps.cap("facility", a.getFacilityId());
+        String specialty = caps.cap("specialty", a.getSpecialty());
+        String mode = a.getCodingMode().name();
+        counters.add(Series.QA_AUDITS.key(facility, specialty, mode, a.getVerdict().name()), 0, 1);
+        long impact = a.getDollarImpactCents();
+        if (impact != 0) {
+            counters.add(Series.QA_DOLLARS.key(facility, specialty, mode, impact > 0 ? "under" : "over"), 0, Math.abs(impact));
+        }
     }
 
     // --- AI review -------------------------------------------------------------------------------
@@ -319,15 +432,25 @@ public final class KpiEngine {
     }
 
     /**
-     * KPIS.md §1: a claim takes the attribution of its encounter's first revision-1 coding. Decided
-     * at once when the encounter feed already settles it (the coding came before the wait ran out,
-     * or the wait ran out with no coding), otherwise the event waits in the encounter's record.
+     * A claim event as it arrives, in the claims topic's order: first what does not depend on the
+     * attribution (the encounter is billed, the claim's accounts receivable, the submission time of
+     * a payment), then KPIS.md §1's attribution policy: a claim takes the attribution of its
+     * encounter's first revision-1 coding, decided at once when the encounter feed already settles
+     * it (the coding came before the wait ran out, or the wait ran out with no coding), otherwise
+     * the event waits in the encounter's record.
      */
-    private void claimEvent(SpecificRecord event, byte[] raw, String encounterId, EncounterRecord r) {
+    private void claimEvent(SpecificRecord event, EventType type, byte[] raw, String encounterId, EncounterRecord r) {
         String claimId = claimId(event);
         ClaimState state = liveClaim(r, claimId);
-        if (state != null && state.attribution != null) {
-            applyClaimEvent(event, claimId, state);
+        if (state == null) {
+            state = new ClaimState();
+            r.claims.put(claimId, state);
+        }
+        state.touchedMs = clock(Feed.CLAIMS);
+        billed(event, encounterId, r);
+        long submittedAt = receivable(event, claimId, state);
+        if (state.attribution != null) {
+            applyClaimEvent(event, claimId, state, submittedAt);
             return;
         }
         long occurredAt = occurredAt(event);
@@ -339,32 +462,80 @@ public final class KpiEngine {
                     ? (attribution.feedTimeBeforeMs() > deadline ? Attribution.UNKNOWN : attribution)
                     : (encounterStreamTime[0] > deadline ? Attribution.UNKNOWN : null);
             if (decided != null) {
-                ClaimState s = state == null ? new ClaimState() : state;
-                s.attribution = decided;
-                r.claims.put(claimId, s);
-                applyClaimEvent(event, claimId, s);
+                state.attribution = decided;
+                applyClaimEvent(event, claimId, state, submittedAt);
                 return;
             }
         }
         boolean first = r.pending.isEmpty();
-        r.pending.add(new PendingClaimEvent(claimId, occurredAt, raw));
+        r.pending.add(new PendingClaimEvent(claimId, occurredAt, raw, submittedAt));
         if (first) {
             deadlines.add(new PendingDeadline(deadline, encounterId));
         }
     }
 
+    /** KPIS.md §3b: any claim event but a VOID ClaimSubmitted proves a bill: the encounter leaves DNFB for good. */
+    private void billed(SpecificRecord event, String encounterId, EncounterRecord r) {
+        boolean voidSubmission = event instanceof ClaimSubmitted s && s.getFrequency() == ClaimFrequency.VOID;
+        if (!voidSubmission && !r.billed) {
+            r.billed = true;
+            r.dnfb = null;
+            if (dnfb.remove(encounterId) != null) {
+                backlogsChanged = true;
+            }
+        }
+    }
+
+    /**
+     * Accounts receivable (KPIS.md §3b), in the claims topic's order whatever the attribution: a
+     * claim is open from its first non-VOID submission until a VOID, or while its latest ClaimPaid
+     * or ClaimReversed is not a payment. Returns the submission time of a ClaimPaid (its
+     * submitted_at, else the first non-VOID submission seen before it; MIN_VALUE when unknown or
+     * later than the payment).
+     */
+    private long receivable(SpecificRecord event, String claimId, ClaimState c) {
+        long submittedAt = Long.MIN_VALUE;
+        if (event instanceof ClaimSubmitted s) {
+            if (s.getFrequency() == ClaimFrequency.VOID) {
+                c.voided = true;
+            } else {
+                if (c.submittedAtMs == Long.MIN_VALUE) {
+                    c.submittedAtMs = s.getOccurredAt().toEpochMilli();
+                    c.submittedFacility = caps.cap("facility", s.getFacilityId());
+                    c.submittedPayer = caps.cap("payer", s.getPayerId());
+                }
+                c.latestBilledCents = s.getBilledCents();
+            }
+        } else if (event instanceof ClaimPaid p) {
+            c.lastRemittance = ClaimState.LAST_PAID;
+            long occurredAt = p.getOccurredAt().toEpochMilli();
+            if (p.getSubmittedAt() != null) {
+                submittedAt = p.getSubmittedAt().toEpochMilli();
+            } else if (c.submittedAtMs != Long.MIN_VALUE && c.submittedAtMs <= occurredAt) {
+                submittedAt = c.submittedAtMs;
+            }
+        } else if (event instanceof ClaimReversed) {
+            c.lastRemittance = ClaimState.LAST_REVERSED;
+        }
+        boolean open = c.openInAr();
+        boolean changed = open ? !arEntry(c).equals(ar.put(claimId, arEntry(c))) : ar.remove(claimId) != null;
+        backlogsChanged |= changed;
+        return submittedAt;
+    }
+
     /** Applies buffered claim events in their arrival order; a claim decided earlier keeps its attribution. */
     private void replayPending(EncounterRecord r, List<PendingClaimEvent> events, Attribution attribution) {
         for (PendingClaimEvent p : events) {
-            ClaimState s = liveClaim(r, p.claimId());
+            ClaimState s = r.claims.get(p.claimId());
             if (s == null) {
                 s = new ClaimState();
+                s.touchedMs = clock(Feed.CLAIMS);
                 r.claims.put(p.claimId(), s);
             }
             if (s.attribution == null) {
                 s.attribution = attribution;
             }
-            applyClaimEvent(decoder.apply(p.value()), p.claimId(), s);
+            applyClaimEvent(decoder.apply(p.value()), p.claimId(), s, p.submittedAtMs());
         }
     }
 
@@ -408,17 +579,18 @@ public final class KpiEngine {
     // --- claims: adjudication --------------------------------------------------------------------
 
     /**
-     * First adjudication decides initial denial vs first-pass payment; a later payment of an
-     * initially denied claim is its overturn (once); every payment counts its dollars and its time
-     * to payment; a repeated denial counts as nothing more (KPIS.md §1, §3).
+     * The counters of one claim event under its claim's attribution. First adjudication decides
+     * initial denial vs first-pass payment; a later payment of an initially denied claim is its
+     * overturn (once), with its resolution time; every payment counts its dollars and, when its
+     * submission time is known, its time to payment and its cash benefit; a repeated denial counts
+     * as nothing more (KPIS.md §1, §3); submissions (with the bill lag of the first) and reversals
+     * count as what they are (§3b).
      */
-    private void applyClaimEvent(SpecificRecord event, String claimId, ClaimState state) {
+    private void applyClaimEvent(SpecificRecord event, String claimId, ClaimState state, long submittedAtMs) {
         String setting = state.attribution.setting();
         String mode = state.attribution.codingMode();
         boolean ai = state.attribution.aiMode();
         long occurredAt = occurredAt(event);
-        String roiKey = roiKey(occurredAt);
-        RoiMonthTotals roi = roi(roiKey);
         if (event instanceof ClaimDenied d) {
             String facility = caps.cap("facility", d.getFacilityId());
             String payer = caps.cap("payer", d.getPayerId());
@@ -439,17 +611,21 @@ public final class KpiEngine {
                 state.denialFacility = facility;
                 state.denialPayer = payer;
                 state.denialCategory = category;
-                roi.addFirstAdjudication(ai, DenialCategorizer.CODING.equals(category));
+                state.denialAtMs = occurredAt;
+                denialReasons(d, payer);
+                String roiKey = roiKey(occurredAt);
+                roi(roiKey).addFirstAdjudication(ai, DenialCategorizer.CODING.equals(category));
                 counters.changed(roiKey);
             }
-        } else {
-            ClaimPaid p = (ClaimPaid) event;
+        } else if (event instanceof ClaimPaid p) {
             String facility = caps.cap("facility", p.getFacilityId());
             String payer = caps.cap("payer", p.getPayerId());
             long paid = p.getPaidCents();
             String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
             double[] c = counters.values(cKey, Series.CLAIMS.slots());
             c[3] += paid;
+            String roiKey = roiKey(occurredAt);
+            RoiMonthTotals roi = roi(roiKey);
             if (state.firstOutcome == ClaimState.NONE) {
                 c[0] += 1;
                 c[2] += p.getBilledCents();
@@ -458,32 +634,79 @@ public final class KpiEngine {
             } else if (state.firstOutcome == ClaimState.DENIED && !state.overturned) {
                 state.overturned = true;
                 counters.add(Series.OVERTURNED.key(state.denialFacility, state.denialPayer, state.denialCategory), 0, 1);
+                String hKey = Series.RESOLUTION.key(state.denialPayer, state.denialCategory);
+                Series.Buckets.observeMillis(counters.values(hKey, Series.RESOLUTION.slots()), Series.Buckets.RESOLUTION,
+                        occurredAt - state.denialAtMs);
+                counters.changed(hKey);
             }
             counters.changed(cKey);
-            long millis = 0;
-            if (p.getSubmittedAt() != null) { // null (version 2): time to payment unknown, no histogram sample
-                millis = occurredAt - p.getSubmittedAt().toEpochMilli();
+            if (submittedAtMs != Long.MIN_VALUE) {
+                long millis = occurredAt - submittedAtMs;
                 String pKey = Series.PAYMENT.key(payer, mode);
                 Series.Buckets.observeMillis(counters.values(pKey, Series.PAYMENT.slots()), Series.Buckets.PAYMENT, millis);
                 counters.changed(pKey);
+                roi.addPayment(paid, millis, ai);
+            } else {
+                // EVENTS.md v2: counted everywhere but in the time to payment and in the cash figures
+                counters.add(Series.PAYMENT_UNKNOWN.key(payer), 0, 1);
             }
-            roi.addPayment(paid, millis, ai);
             counters.changed(roiKey);
+        } else if (event instanceof ClaimSubmitted s) {
+            String facility = caps.cap("facility", s.getFacilityId());
+            String payer = caps.cap("payer", s.getPayerId());
+            counters.add(Series.SUBMITTED.key(facility, payer, setting, mode, s.getFrequency().name()), 0, 1);
+            if (s.getFrequency() == ClaimFrequency.ORIGINAL) {
+                counters.add(Series.CLAIMS.key(facility, payer, setting, mode), 4, s.getBilledCents());
+            }
+            if (s.getFrequency() != ClaimFrequency.VOID && !state.billLagDone) {
+                state.billLagDone = true;
+                if (state.attribution.known()) {
+                    String gKey = Series.BILL_LAG.key(facility, setting);
+                    Series.Buckets.observeMillis(counters.values(gKey, Series.BILL_LAG.slots()), Series.Buckets.BILL_LAG,
+                            occurredAt - state.attribution.dischargedAtMs());
+                    counters.changed(gKey);
+                }
+            }
+        } else if (event instanceof ClaimReversed v) {
+            String facility = caps.cap("facility", v.getFacilityId());
+            String payer = caps.cap("payer", v.getPayerId());
+            String cKey = Series.CLAIMS.key(facility, payer, setting, mode);
+            double[] c = counters.values(cKey, Series.CLAIMS.slots());
+            c[5] += 1;
+            c[6] += v.getReversedCents();
+            counters.changed(cKey);
         }
-        state.touchedMs = clock(Feed.CLAIMS);
+    }
+
+    /** KPIS.md §3b: every CO, OA or PI adjustment of an initial denial, one per entry, by CARC. */
+    private void denialReasons(ClaimDenied d, String payer) {
+        for (Adjustment a : d.getAdjustments()) {
+            AdjustmentGroup g = a.getGroup();
+            if (g == AdjustmentGroup.CO || g == AdjustmentGroup.OA || g == AdjustmentGroup.PI) {
+                String key = Series.DENIAL_REASONS.key(payer, g.name(), caps.cap("carc", a.getReason()));
+                double[] v = counters.values(key, Series.DENIAL_REASONS.slots());
+                v[0] += 1;
+                v[1] += a.getAmountCents();
+                counters.changed(key);
+            }
+        }
     }
 
     // --- retention -------------------------------------------------------------------------------
 
-    /** DNFC entries older than dnfc.retention of stream time leave the index, once a day of stream time. */
-    private void purgeDnfcDaily() {
+    /**
+     * DNFC and DNFB encounters and A/R claims past their retention of stream time leave the
+     * indexes, once a day of stream time (the exporter leaves them out exactly in between).
+     */
+    private void purgeBacklogsDaily() {
         long now = streamTime();
-        if (lastDnfcPurge != Long.MIN_VALUE && now - lastDnfcPurge < DAY_MS) {
+        if (lastBacklogPurge != Long.MIN_VALUE && now - lastBacklogPurge < DAY_MS) {
             return;
         }
-        lastDnfcPurge = now;
-        long oldest = now - settings.dnfcRetentionMs();
-        dnfc.values().removeIf(e -> e.dischargedAtMs() < oldest);
+        lastBacklogPurge = now;
+        backlogsChanged |= dnfc.values().removeIf(e -> aged(e.dischargedAtMs(), settings.dnfcRetentionMs()))
+                | dnfb.values().removeIf(e -> aged(e.dischargedAtMs(), settings.dnfbRetentionMs()))
+                | ar.values().removeIf(e -> aged(e.submittedAtMs(), settings.arRetentionMs()));
     }
 
     /**
@@ -518,14 +741,18 @@ public final class KpiEngine {
                 return false;
             }
         }
-        if (r.dnfc != null && streamTime() - r.dnfc.dischargedAtMs() <= settings.dnfcRetentionMs()) {
+        if (r.dnfc != null && !aged(r.dnfc.dischargedAtMs(), settings.dnfcRetentionMs())) {
+            return false;
+        }
+        if (r.dnfb != null && !aged(r.dnfb.dischargedAtMs(), settings.dnfbRetentionMs())) {
             return false;
         }
         if (r.attribution != null && clock(Feed.ENCOUNTERS) - r.attributedAtMs <= settings.attributionRetentionMs()) {
             return false;
         }
         for (ClaimState c : r.claims.values()) {
-            if (clock(Feed.CLAIMS) - c.touchedMs <= settings.attributionRetentionMs()) {
+            if (clock(Feed.CLAIMS) - c.touchedMs <= settings.attributionRetentionMs()
+                    || c.openInAr() && !aged(c.submittedAtMs, settings.arRetentionMs())) {
                 return false;
             }
         }
@@ -563,6 +790,6 @@ public final class KpiEngine {
     }
 
     static String claimId(SpecificRecord e) {
-        return e instanceof ClaimDenied d ? d.getClaimId() : ((ClaimPaid) e).getClaimId();
+        return (String) e.get(e.getSchema().getField("claim_id").pos());
     }
 }

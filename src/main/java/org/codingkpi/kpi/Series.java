@@ -27,8 +27,29 @@ public enum Series {
     AI_REVIEW('R', Buckets.AI_REVIEW.length + 2, "specialty", "decision"),
     /** [final codes of revision-1 codings] */
     FINAL_CODES('F', 1, "facility", "specialty", "code_system", "source"),
-    /** [first adjudications paid, first adjudications denied, billed cents of first adjudications, paid cents of every ClaimPaid] */
-    CLAIMS('K', 4, "facility", "payer", "setting", "coding_mode"),
+    /**
+     * [first adjudications paid, first adjudications denied, billed cents of first adjudications, paid cents of every ClaimPaid,
+     * billed cents of ORIGINAL ClaimSubmitted, ClaimReversed events, reversed cents]
+     */
+    CLAIMS('K', 7, "facility", "payer", "setting", "coding_mode"),
+    /** [ClaimSubmitted events] (KPIS.md §3b) */
+    SUBMITTED('S', 1, "facility", "payer", "setting", "coding_mode", "frequency"),
+    /** histogram of bill lag: first non-VOID submission minus the attributed coding's discharge; sum in milliseconds */
+    BILL_LAG('G', Buckets.BILL_LAG.length + 2, "facility", "setting"),
+    /** [adjustments of initial denials, their cents] by group and CARC */
+    DENIAL_REASONS('Q', 2, "payer", "group", "carc"),
+    /** histogram of denial-to-resolution time (overturns); sum in milliseconds */
+    RESOLUTION('H', Buckets.RESOLUTION.length + 2, "payer", "category"),
+    /** [ClaimPaid events whose submission time is unknown] */
+    PAYMENT_UNKNOWN('Y', 1, "payer"),
+    /** [codes of revision-1 AI_ASSISTED codings] by model version and source (KPIS.md §5 v2: the AI's recall) */
+    AI_ASSISTED_CODES('I', 1, "facility", "specialty", "model_version", "code_system", "source"),
+    /** [revision-1 AUTONOMOUS codings a mandatory-review rule forbids] */
+    OVERSIGHT('B', 1, "facility", "setting", "rule"),
+    /** [CodingAudited events] */
+    QA_AUDITS('E', 1, "facility", "specialty", "coding_mode", "verdict"),
+    /** [|dollar_impact_cents| of CodingAudited] by direction (under: > 0, over: < 0) */
+    QA_DOLLARS('q', 1, "facility", "specialty", "coding_mode", "direction"),
     /** [initial denials, billed cents of initial denials] */
     DENIED('X', 2, "facility", "payer", "setting", "coding_mode", "category"),
     /** [overturned initial denials] */
@@ -117,6 +138,8 @@ public enum Series {
         public static final double[] TURNAROUND = {H, 4 * H, 12 * H, D, 2 * D, 3 * D, 5 * D, 7 * D, 14 * D, 30 * D};
         public static final double[] AI_REVIEW = {1, 2, 5, 10, 30, 60, 120, 300};
         public static final double[] PAYMENT = {7 * D, 14 * D, 21 * D, 30 * D, 45 * D, 60 * D, 90 * D, 120 * D};
+        public static final double[] BILL_LAG = {D, 2 * D, 3 * D, 5 * D, 7 * D, 14 * D, 30 * D, 60 * D};
+        public static final double[] RESOLUTION = {7 * D, 14 * D, 30 * D, 45 * D, 60 * D, 90 * D, 120 * D, 180 * D};
 
         private Buckets() {
         }

@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.codingkpi.catalog.MetricCatalog;
 import org.codingkpi.kpi.Series;
+import org.codingkpi.kpi.ArEntry;
 import org.codingkpi.kpi.DnfcEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ public final class KpiCollector implements MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(KpiCollector.class);
     private static final double DAY = 86400;
     static final List<String> DNFC_AGES = List.of("0-1d", "1-3d", "3-7d", "7d+");
+    static final List<String> AR_AGES = List.of("0-30d", "30-60d", "60-90d", "90-120d", "120d+");
 
     private final Supplier<KpiTotals> totals;
     private final List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions;
@@ -76,6 +78,10 @@ public final class KpiCollector implements MultiCollector {
                 out.add(claimsAdjudicated(t, f));
             } else if (f.name().equals("coding_dnfc_encounters")) {
                 out.addAll(dnfc(t));
+            } else if (f.name().equals("coding_dnfb_encounters")) {
+                out.addAll(dnfb(t));
+            } else if (f.name().equals("coding_ar_open_claims")) {
+                out.addAll(ar(t));
             } else if (f.name().equals("coding_stream_time_seconds")) {
                 out.add(streamTime(t, f));
             }
@@ -141,6 +147,15 @@ public final class KpiCollector implements MultiCollector {
 
     /** DNFC gauges: every (facility, setting) that has discharges, all four ages, zero where empty. */
     private static List<MetricSnapshot> dnfc(KpiTotals t) {
+        return encounterBacklog(t, t.dnfc(), "coding_dnfc_encounters", "coding_dnfc_charges_dollars");
+    }
+
+    /** DNFB gauges (KPIS.md §3b): as DNFC, for the encounters discharged and not final billed. */
+    private static List<MetricSnapshot> dnfb(KpiTotals t) {
+        return encounterBacklog(t, t.dnfb(), "coding_dnfb_encounters", "coding_dnfb_charges_dollars");
+    }
+
+    private static List<MetricSnapshot> encounterBacklog(KpiTotals t, List<DnfcEntry> entries, String countName, String dollarsName) {
         Map<String, double[]> byKey = new TreeMap<>();
         for (List<String> l : t.group(Series.DISCHARGED).keySet()) {
             for (String age : DNFC_AGES) {
@@ -148,18 +163,44 @@ public final class KpiCollector implements MultiCollector {
             }
         }
         Instant now = t.streamTime();
-        for (DnfcEntry e : t.dnfc()) {
+        for (DnfcEntry e : entries) {
             double ageDays = now == null ? 0 : (now.toEpochMilli() - e.dischargedAtMs()) / 1000.0 / DAY;
             String age = ageDays < 1 ? "0-1d" : ageDays < 3 ? "1-3d" : ageDays < 7 ? "3-7d" : "7d+";
             double[] v = byKey.computeIfAbsent(t.capLabel("facility", e.facility()) + Series.SEP + e.setting() + Series.SEP + age, k -> new double[2]);
             v[0] += 1;
             v[1] += e.expectedChargeCents(); // exact cents: the sum does not depend on the order of the entries
         }
-        MetricCatalog.Family encounters = MetricCatalog.require("coding_dnfc_encounters");
-        MetricCatalog.Family charges = MetricCatalog.require("coding_dnfc_charges_dollars");
-        GaugeSnapshot.Builder count = GaugeSnapshot.builder().name(encounters.name()).help(encounters.help());
-        GaugeSnapshot.Builder dollars = GaugeSnapshot.builder().name(charges.name()).help(charges.help());
-        String[] names = {"facility", "setting", "age"};
+        return gaugePair(byKey, new String[] {"facility", "setting", "age"}, countName, dollarsName);
+    }
+
+    /**
+     * A/R gauges (KPIS.md §3b): every (facility, payer) that has submissions, all five ages (lower
+     * bound inclusive), zero where empty; age = stream time minus the first non-VOID submission.
+     */
+    private static List<MetricSnapshot> ar(KpiTotals t) {
+        Map<String, double[]> byKey = new TreeMap<>();
+        for (List<String> l : t.group(Series.SUBMITTED).keySet()) {
+            for (String age : AR_AGES) {
+                byKey.putIfAbsent(l.get(0) + Series.SEP + l.get(1) + Series.SEP + age, new double[2]);
+            }
+        }
+        Instant now = t.streamTime();
+        for (ArEntry e : t.ar()) {
+            double ageDays = now == null ? 0 : (now.toEpochMilli() - e.submittedAtMs()) / 1000.0 / DAY;
+            String age = ageDays < 30 ? "0-30d" : ageDays < 60 ? "30-60d" : ageDays < 90 ? "60-90d" : ageDays < 120 ? "90-120d" : "120d+";
+            double[] v = byKey.computeIfAbsent(t.capLabel("facility", e.facility()) + Series.SEP + t.capLabel("payer", e.payer())
+                    + Series.SEP + age, k -> new double[2]);
+            v[0] += 1;
+            v[1] += e.billedCents();
+        }
+        return gaugePair(byKey, new String[] {"facility", "payer", "age"}, "coding_ar_open_claims", "coding_ar_open_dollars");
+    }
+
+    private static List<MetricSnapshot> gaugePair(Map<String, double[]> byKey, String[] names, String countName, String dollarsName) {
+        MetricCatalog.Family countFamily = MetricCatalog.require(countName);
+        MetricCatalog.Family dollarsFamily = MetricCatalog.require(dollarsName);
+        GaugeSnapshot.Builder count = GaugeSnapshot.builder().name(countFamily.name()).help(countFamily.help());
+        GaugeSnapshot.Builder dollars = GaugeSnapshot.builder().name(dollarsFamily.name()).help(dollarsFamily.help());
         byKey.forEach((k, v) -> {
             Labels labels = Labels.of(names, k.split(String.valueOf(Series.SEP), -1));
             count.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v[0]).build());

@@ -1,24 +1,26 @@
 package org.codingkpi.metrics;
 
-import org.codingkpi.kpi.DnfcEntry;
+import org.codingkpi.kpi.KpiEngine;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Read access to the KPI state the exporter publishes: the entries of every local task's KPI,
- * rejects and DNFC stores. Keys repeat across tasks; the exporter combines them.
+ * Read access to the KPI state the exporter publishes: the series of every local task's KPI and
+ * rejects stores, and each KPI task's backlogs (DNFC, DNFB, A/R), already limited to their
+ * retentions. Keys repeat across tasks; the exporter combines them.
  */
 public interface KpiState {
 
     /** Visits the KPI store and the rejects store entries of every task this instance owns. */
     void forEachSeries(BiConsumer<String, double[]> visitor);
 
-    /** Visits the DNFC entries of every task this instance owns. */
-    void forEachDnfc(BiConsumer<String, DnfcEntry> visitor);
+    /** The backlogs of every task this instance owns. */
+    List<KpiEngine.Backlogs> backlogs();
 
     /** An immutable state, for tests and reports. */
-    static KpiState of(Map<String, double[]> series, Map<String, DnfcEntry> dnfc) {
+    static KpiState of(Map<String, double[]> series, List<KpiEngine.Backlogs> backlogs) {
         return new KpiState() {
             @Override
             public void forEachSeries(BiConsumer<String, double[]> visitor) {
@@ -26,8 +28,8 @@ public interface KpiState {
             }
 
             @Override
-            public void forEachDnfc(BiConsumer<String, DnfcEntry> visitor) {
-                dnfc.forEach(visitor);
+            public List<KpiEngine.Backlogs> backlogs() {
+                return backlogs;
             }
         };
     }

@@ -2,7 +2,9 @@ package org.codingkpi.metrics;
 
 import org.codingkpi.kpi.Series;
 import org.codingkpi.roi.RoiMonthTotals;
+import org.codingkpi.kpi.ArEntry;
 import org.codingkpi.kpi.DnfcEntry;
+import org.codingkpi.kpi.KpiEngine;
 
 import java.time.Instant;
 import java.time.YearMonth;
@@ -28,12 +30,17 @@ public final class KpiTotals {
 
     private final Map<String, double[]> series;
     private final List<DnfcEntry> dnfc;
+    private final List<DnfcEntry> dnfb;
+    private final List<ArEntry> ar;
     private final long streamTimeMs;
     private final Map<String, Set<String>> allowedLabels;
 
-    private KpiTotals(Map<String, double[]> series, List<DnfcEntry> dnfc, long streamTimeMs, Map<String, Set<String>> allowedLabels) {
+    private KpiTotals(Map<String, double[]> series, List<DnfcEntry> dnfc, List<DnfcEntry> dnfb, List<ArEntry> ar, long streamTimeMs,
+                      Map<String, Set<String>> allowedLabels) {
         this.series = series;
         this.dnfc = dnfc;
+        this.dnfb = dnfb;
+        this.ar = ar;
         this.streamTimeMs = streamTimeMs;
         this.allowedLabels = allowedLabels;
     }
@@ -79,8 +86,14 @@ public final class KpiTotals {
             allowed.put(dim, keep);
         });
         List<DnfcEntry> dnfc = new ArrayList<>();
-        state.forEachDnfc((k, v) -> dnfc.add(v));
-        return new KpiTotals(sums, dnfc, streamTime[0], allowed);
+        List<DnfcEntry> dnfb = new ArrayList<>();
+        List<ArEntry> ar = new ArrayList<>();
+        for (KpiEngine.Backlogs b : state.backlogs()) {
+            dnfc.addAll(b.dnfc());
+            dnfb.addAll(b.dnfb());
+            ar.addAll(b.ar());
+        }
+        return new KpiTotals(sums, dnfc, dnfb, ar, streamTime[0], allowed);
     }
 
     private static double[] sum(double[] a, double[] b) {
@@ -116,6 +129,16 @@ public final class KpiTotals {
 
     public List<DnfcEntry> dnfc() {
         return Collections.unmodifiableList(dnfc);
+    }
+
+    /** Encounters discharged and not final billed (KPIS.md §3b). */
+    public List<DnfcEntry> dnfb() {
+        return Collections.unmodifiableList(dnfb);
+    }
+
+    /** Claims open in accounts receivable (KPIS.md §3b). */
+    public List<ArEntry> ar() {
+        return Collections.unmodifiableList(ar);
     }
 
     /** Stream time: the largest occurred_at processed by this instance's tasks; null before the first event. */

@@ -4,7 +4,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import org.apache.kafka.streams.processor.TaskId;
 import org.codingkpi.catalog.MetricCatalog;
-import org.codingkpi.kpi.DnfcEntry;
+import org.codingkpi.kpi.KpiEngine;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.state.PublishedState;
 
@@ -20,18 +20,23 @@ import java.util.function.BiConsumer;
  * task withdraws its copy when it stops running here, and publishes again as soon as it is restored
  * on the instance that takes it over.
  *
- * <p>DNFC entries older than {@code dnfc.retention} of the instance's stream time are left out at
- * read time: the processor drops them once a day of stream time, the backlog excludes them exactly.
+ * <p>Backlog entries (DNFC, DNFB, A/R) older than their retention of the instance's stream time are
+ * left out at read time: the tasks drop them once a day of stream time, the backlogs exclude them exactly.
  */
 public final class PublishedKpiState {
     private static final String STREAM_TIME = Series.META.key("stream_time_ms");
 
     private final PublishedState published;
-    private final long dnfcRetentionMs;
+    private final KpiEngine.Settings settings;
 
-    public PublishedKpiState(PublishedState published, long dnfcRetentionMs) {
+    public PublishedKpiState(PublishedState published, KpiEngine.Settings settings) {
         this.published = published;
-        this.dnfcRetentionMs = dnfcRetentionMs;
+        this.settings = settings;
+    }
+
+    /** Within its retention of the instance's stream time (exactly: the tasks purge only once a day). */
+    private static boolean within(long now, long atMs, long retentionMs) {
+        return now == Long.MIN_VALUE || now - atMs <= retentionMs;
     }
 
     /** One read: the state to publish, and the tasks it comes from. */
@@ -73,7 +78,7 @@ public final class PublishedKpiState {
     public Read read() {
         Map<TaskId, Map<String, Object>> tasks = published.snapshot();
         List<Map<String, double[]>> series = new ArrayList<>();
-        List<List<DnfcEntry>> dnfc = new ArrayList<>();
+        List<KpiEngine.Backlogs> backlogs = new ArrayList<>();
         long streamTime = Long.MIN_VALUE;
         for (Map<String, Object> parts : tasks.values()) {
             for (Object part : parts.values()) {
@@ -84,12 +89,19 @@ public final class PublishedKpiState {
                     if (t != null) {
                         streamTime = Math.max(streamTime, (long) t[0]);
                     }
-                } else if (part instanceof List<?> l) {
-                    dnfc.add((List<DnfcEntry>) l);
+                } else if (part instanceof KpiEngine.Backlogs b) {
+                    backlogs.add(b);
                 }
             }
         }
-        long oldest = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - dnfcRetentionMs;
+        long now = streamTime;
+        List<KpiEngine.Backlogs> current = new ArrayList<>();
+        for (KpiEngine.Backlogs b : backlogs) {
+            current.add(new KpiEngine.Backlogs(
+                    b.dnfc().stream().filter(e -> within(now, e.dischargedAtMs(), settings.dnfcRetentionMs())).toList(),
+                    b.dnfb().stream().filter(e -> within(now, e.dischargedAtMs(), settings.dnfbRetentionMs())).toList(),
+                    b.ar().stream().filter(e -> within(now, e.submittedAtMs(), settings.arRetentionMs())).toList()));
+        }
         KpiState state = new KpiState() {
             @Override
             public void forEachSeries(BiConsumer<String, double[]> visitor) {
@@ -99,14 +111,8 @@ public final class PublishedKpiState {
             }
 
             @Override
-            public void forEachDnfc(BiConsumer<String, DnfcEntry> visitor) {
-                for (List<DnfcEntry> l : dnfc) {
-                    for (DnfcEntry e : l) {
-                        if (e.dischargedAtMs() >= oldest) {
-                            visitor.accept("", e);
-                        }
-                    }
-                }
+            public List<KpiEngine.Backlogs> backlogs() {
+                return current;
             }
         };
         return new Read(state, List.copyOf(tasks.keySet()));

@@ -6,8 +6,6 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import org.codingkpi.catalog.MetricCatalog;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -39,9 +37,10 @@ public final class RoiMetrics {
         List<RoiMonth> published = all.subList(Math.max(0, all.size() - MAX_PUBLISHED_MONTHS), all.size());
 
         GaugeSnapshot.Builder benefit = GaugeSnapshot.builder().name(BENEFIT)
-                .help(MetricCatalog.require(BENEFIT).help());
+                .help("Benefit of the month in dollars by basis (realized|projected), scenario "
+                        + "(actual|conservative|expected|aggressive) and component (labor|denials|cash); month k >= 0 since go-live");
         GaugeSnapshot.Builder cost = GaugeSnapshot.builder().name(PROGRAM_COST)
-                .help(MetricCatalog.require(PROGRAM_COST).help());
+                .help("Program cost of the month in dollars: monthly, plus one-time in the go-live month");
         for (RoiMonth m : published) {
             String month = m.month().toString();
             for (RoiSeries s : RoiSeries.values()) {
@@ -54,9 +53,9 @@ public final class RoiMetrics {
         }
 
         GaugeSnapshot.Builder net = GaugeSnapshot.builder().name(CUMULATIVE_NET)
-                .help(MetricCatalog.require(CUMULATIVE_NET).help());
+                .help("Sum over months from go-live to the month of stream time of benefits minus program cost, in dollars");
         GaugeSnapshot.Builder ratio = GaugeSnapshot.builder().name(RATIO)
-                .help(MetricCatalog.require(RATIO).help());
+                .help("Cumulative net benefit divided by cumulative program cost since go-live");
         for (RoiSeries s : RoiSeries.values()) {
             net.dataPoint(point(result.cumulativeNet(s), "basis", s.basis(), "scenario", s.scenario()));
             double r = result.ratio(s);

@@ -59,7 +59,13 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
 
     @Override
     public double[] values(String key, int slots) {
-        return resident().computeIfAbsent(key, k -> new double[slots]);
+        double[] v = resident().computeIfAbsent(key, k -> new double[slots]);
+        if (v.length < slots) {
+            // a series group that gained slots in a later release: the new slots start at zero
+            v = java.util.Arrays.copyOf(v, slots);
+            resident().put(key, v);
+        }
+        return v;
     }
 
     @Override

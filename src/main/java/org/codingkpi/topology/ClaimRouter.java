@@ -4,8 +4,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.codingkpi.events.ClaimDenied;
-import org.codingkpi.events.ClaimPaid;
+import org.codingkpi.events.EventType;
 import org.codingkpi.events.EventValidator;
 import org.codingkpi.events.RejectReason;
 import org.codingkpi.serde.EventCodec;
@@ -35,15 +34,12 @@ final class ClaimRouter implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void process(Record<byte[], byte[]> record) {
         SpecificRecord event = codec.decode(record.value());
-        String encounterId;
-        if (event instanceof ClaimDenied d) {
-            encounterId = d.getEncounterId();
-        } else if (event instanceof ClaimPaid p) {
-            encounterId = p.getEncounterId();
-        } else {
+        EventType type = EventType.of(event);
+        if (!type.isClaim()) {
             throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA,
                     event.getSchema().getName() + " is not a claim event and does not belong on the claims topic");
         }
+        String encounterId = (String) event.get(3); // encounter_id, the fourth common field of every schema
         EventValidator.validate(event, context.currentSystemTimeMs());
         context.forward(record.withKey(encounterId.getBytes(StandardCharsets.UTF_8)));
     }

@@ -33,7 +33,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     /** Header of the control record that `replay` sends at the end: publish waiting claims as unknown. */
     static final String CONTROL_HEADER = "coding-kpi.control";
     static final String CONTROL_FLUSH_PENDING = "flush-pending";
-    static final String DNFC_PART = "dnfc";
+    static final String BACKLOGS_PART = "backlogs";
 
     private final EventCodec codec;
     private final KpiEngine engine;
@@ -58,7 +58,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         CounterStore counters = context.getStateStore(CodingKpiTopology.KPI_STORE);
         RecordStore<EncounterRecord> store = context.getStateStore(CodingKpiTopology.ENCOUNTER_STORE);
         if (store != encounters) {
-            store.onCommit(this::publishDnfc);
+            store.onCommit(this::publishBacklogs);
             encounters = store;
         }
         // Kafka Streams calls init again on this processor when it revives a corrupted task (EOS, after
@@ -85,16 +85,20 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
             }
         });
         counters.publish();
-        publishDnfc();
+        publishBacklogs();
     }
 
-    private void publishDnfc() {
-        published.publish(context.taskId(), DNFC_PART, engine.dnfc());
+    /** At every commit (and after a restore): the DNFC, DNFB and A/R backlogs, when they changed. */
+    private void publishBacklogs() {
+        KpiEngine.Backlogs b = engine.backlogsIfChanged();
+        if (b != null) {
+            published.publish(context.taskId(), BACKLOGS_PART, b);
+        }
     }
 
     @Override
     public void close() {
-        published.withdraw(context.taskId(), DNFC_PART);
+        published.withdraw(context.taskId(), BACKLOGS_PART);
     }
 
     @Override
@@ -109,11 +113,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         }
         SpecificRecord event = codec.decode(record.value());
         EventType type = EventType.of(event);
-        if (type.sinceVersion2()) {
-            // until the version-2 rules land: dead-lettered, never silently counted
-            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, type.name() + " is not processed by this pipeline version");
-        }
-        boolean claim = type == EventType.ClaimDenied || type == EventType.ClaimPaid;
+        boolean claim = type.isClaim();
         if (claim != context.recordMetadata().map(m -> m.topic().equals(claimsTopic)).orElse(false)) {
             // a claim on the encounters or AI topic would be attributed in its claim_id's task, not its encounter's
             throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, type.name() + " does not belong on this topic");

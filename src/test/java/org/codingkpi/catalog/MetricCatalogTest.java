@@ -37,6 +37,21 @@ class MetricCatalogTest {
     }
 
     @Test
+    void roiFamiliesArePublishedAsCatalogued() {
+        // the ROI model stays free of the catalog (the catalog depends on the KPI state, the state on the ROI sums)
+        var months = new java.util.TreeMap<java.time.YearMonth, org.codingkpi.roi.RoiMonthTotals>();
+        months.put(java.time.YearMonth.of(2026, 2), new org.codingkpi.roi.RoiMonthTotals());
+        var result = new org.codingkpi.roi.RoiCalculator(org.codingkpi.roi.RoiConfig.defaults()).compute(months,
+                java.time.Instant.parse("2026-06-01T00:00:00Z"));
+        for (var g : org.codingkpi.roi.RoiMetrics.gauges(result)) {
+            MetricCatalog.Family f = MetricCatalog.require(g.getMetadata().getName());
+            assertThat(g.getMetadata().getHelp()).as(f.name()).isEqualTo(f.help());
+            g.getDataPoints().forEach(p -> assertThat(new TreeSet<>(p.getLabels().stream().map(l -> l.getName()).toList()))
+                    .as(f.name()).isEqualTo(new TreeSet<>(f.labels())));
+        }
+    }
+
+    @Test
     void namesFollowPrometheusConventions() {
         for (MetricCatalog.Family f : MetricCatalog.families()) {
             assertThat(f.name()).as("name").matches("coding_[a-z0-9_]+");

@@ -97,7 +97,7 @@ public final class KpiDriver implements AutoCloseable {
 
     /** The state as /metrics reads it: what the tasks published at their last commit (the driver commits after each record). */
     public KpiTotals totals() {
-        return KpiTotals.read(new PublishedKpiState(published, config.dnfcRetention().toMillis()).read().state(),
+        return KpiTotals.read(new PublishedKpiState(published, TopologySettings.from(config).engine()).read().state(),
                 TopologySettings.from(config).engine().labelCaps());
     }
 
