@@ -1,5 +1,11 @@
 package org.codingkpi;
 
+import org.codingkpi.events.AuditVerdict;
+import org.codingkpi.events.ClaimFrequency;
+import org.codingkpi.events.ClaimReversed;
+import org.codingkpi.events.ClaimSubmitted;
+import org.codingkpi.events.CodingAudited;
+
 import org.codingkpi.events.Adjustment;
 import org.codingkpi.events.AdjustmentGroup;
 import org.codingkpi.events.AiSuggestionReviewed;
@@ -77,5 +83,22 @@ public final class TestEvents {
 
     public static Adjustment adj(AdjustmentGroup group, String carc) {
         return Adjustment.newBuilder().setGroup(group).setReason(carc).setAmountCents(1000).build();
+    }
+
+    public static ClaimSubmitted.Builder submitted(String encounterId, String claimId, Instant at, ClaimFrequency frequency) {
+        return ClaimSubmitted.newBuilder().setEventId(newId("ev")).setOccurredAt(at).setFacilityId("FAC-NORTH")
+                .setEncounterId(encounterId).setClaimId(claimId).setPayerId("MEDICARE").setBilledCents(1_300_000).setFrequency(frequency);
+    }
+
+    public static ClaimReversed.Builder reversed(String encounterId, String claimId, Instant at, long cents) {
+        return ClaimReversed.newBuilder().setEventId(newId("ev")).setOccurredAt(at).setFacilityId("FAC-NORTH")
+                .setEncounterId(encounterId).setClaimId(claimId).setPayerId("MEDICARE").setReversedCents(cents);
+    }
+
+    public static CodingAudited.Builder audited(String encounterId, Instant at, int revision, CodingMode mode, AuditVerdict verdict, long impactCents) {
+        return CodingAudited.newBuilder().setEventId(newId("ev")).setOccurredAt(at).setFacilityId("FAC-NORTH")
+                .setEncounterId(encounterId).setAuditorId("QA1").setRevision(revision).setCodingMode(mode)
+                .setModelVersion(mode == CodingMode.MANUAL ? null : "m-1.0").setSpecialty("cardiology").setVerdict(verdict)
+                .setCodesChanged(verdict == AuditVerdict.ACCURATE ? 0 : 1).setDollarImpactCents(impactCents);
     }
 }

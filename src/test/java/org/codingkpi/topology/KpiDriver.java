@@ -75,8 +75,7 @@ public final class KpiDriver implements AutoCloseable {
     public KpiDriver pipe(SpecificRecord... events) {
         for (SpecificRecord e : events) {
             String topic = topicOf(e);
-            String key = e instanceof org.codingkpi.events.ClaimDenied d ? d.getClaimId()
-                    : e instanceof org.codingkpi.events.ClaimPaid p ? p.getClaimId() : (String) e.get(3);
+            String key = EventType.key(e);
             Instant ts = (Instant) e.get(1);
             inputs.get(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), codec.encode(topic, e), new RecordHeaders(), ts));
         }
