@@ -22,6 +22,8 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
 
     private final PublishedState published;
     private TaskId task;
+    /** Set while the task runs here as an active task (its processors initialised and not closed). */
+    private boolean publishing;
 
     CounterStore(KeyValueStore<Bytes, byte[]> inner, PublishedState published) {
         super(inner, CODEC);
@@ -78,12 +80,38 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
         put(key, resident().get(key));
     }
 
-    /** Hands a copy of the values to the exporter (at every commit that changed them, and after a restore). */
+    /**
+     * Starts publishing: called by the processors when they are initialised, that is when the task
+     * is restored and runs here as an active task. A standby copy of the store never publishes.
+     */
+    public void startPublishing() {
+        publishing = true;
+        forcePublish();
+    }
+
+    /** Stops publishing and withdraws the copy: the task stopped running here (revoked, migrated, recycled, closed). */
+    public void stopPublishing() {
+        publishing = false;
+        published.withdraw(task, name());
+    }
+
+    private void forcePublish() {
+        resident();
+        takeChanged();
+        copyAndPublish();
+    }
+
+    /** Hands a copy of the values to the exporter at every commit that changed them, while publishing. */
     public void publish() {
-        Map<String, double[]> values = resident();
-        if (!takeChanged()) {
+        resident();
+        if (!publishing || !takeChanged()) {
             return;
         }
+        copyAndPublish();
+    }
+
+    private void copyAndPublish() {
+        Map<String, double[]> values = resident();
         Map<String, double[]> copy = new HashMap<>(values.size() * 2);
         values.forEach((k, v) -> copy.put(k, v.clone()));
         published.publish(task, name(), copy);

@@ -43,6 +43,8 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     private ProcessorContext<byte[], SpecificRecord> context;
     private String claimsTopic;
     private RecordStore<EncounterRecord> encounters;
+    private CounterStore counters;
+    private boolean active;
 
     KpiProcessor(EventCodec codec, DenialCategorizer categorizer, TopologySettings settings, EventObserver observer, PublishedState published) {
         this.codec = codec;
@@ -55,7 +57,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     public void init(ProcessorContext<byte[], SpecificRecord> context) {
         this.context = context;
         claimsTopic = context.applicationId() + "-" + CodingKpiTopology.CLAIMS_REPARTITION + "-repartition";
-        CounterStore counters = context.getStateStore(CodingKpiTopology.KPI_STORE);
+        counters = context.getStateStore(CodingKpiTopology.KPI_STORE);
         RecordStore<EncounterRecord> store = context.getStateStore(CodingKpiTopology.ENCOUNTER_STORE);
         if (store != encounters) {
             store.onCommit(this::publishBacklogs);
@@ -84,20 +86,27 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
                 encounters.forEach(visitor);
             }
         });
-        counters.publish();
+        active = true;
+        counters.startPublishing();
         publishBacklogs();
     }
 
     /** At every commit (and after a restore): the DNFC, DNFB and A/R backlogs, when they changed. */
     private void publishBacklogs() {
+        if (!active) {
+            return;
+        }
         KpiEngine.Backlogs b = engine.backlogsIfChanged();
         if (b != null) {
             published.publish(context.taskId(), BACKLOGS_PART, b);
         }
     }
 
+    /** The task stops running here (revoked, migrated, recycled to a standby, closed, or corrupted): its share is withdrawn. */
     @Override
     public void close() {
+        active = false;
+        counters.stopPublishing();
         published.withdraw(context.taskId(), BACKLOGS_PART);
     }
 

@@ -18,7 +18,13 @@ final class RejectCounter implements Processor<byte[], byte[], Void, Void> {
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         store = context.getStateStore(CodingKpiTopology.REJECTS_STORE);
-        store.publish();
+        store.startPublishing();
+    }
+
+    /** The task stops running here: its count is withdrawn (the new owner publishes it). */
+    @Override
+    public void close() {
+        store.stopPublishing();
     }
 
     @Override
