@@ -159,6 +159,11 @@ public final class Pipeline implements AutoCloseable {
                     create.add(new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty()));
                 }
             }
+            if (!existing.contains(config.roiTopic())) {
+                // one entry per task partition and month (latest totals): compacted, one partition is plenty
+                create.add(new NewTopic(config.roiTopic(), java.util.Optional.of(1), java.util.Optional.empty())
+                        .configs(Map.of("cleanup.policy", "compact")));
+            }
             if (!create.isEmpty()) {
                 admin.createTopics(create).all().get(60, TimeUnit.SECONDS);
             }

@@ -96,6 +96,7 @@ public final class Replay {
                 sendEndMarkers(producer, config, partitions);
                 awaitMarkers(pipeline, partitions);
                 awaitAuditDetector(pipeline);
+                awaitRoi(pipeline);
                 KpiTotals totals = pipeline.totals();
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
                 List<MetricSnapshot> snapshots = new ArrayList<>(KpiCollector.snapshots(totals));
@@ -176,6 +177,34 @@ public final class Replay {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Waits until the ROI topic, read back into the global store, holds the month sums every task
+     * has now (all tasks run here in a replay): the ROI figures are the whole history's.
+     */
+    private static void awaitRoi(Pipeline pipeline) throws InterruptedException {
+        while (true) {
+            checkAlive(pipeline);
+            KpiTotals t = pipeline.totals();
+            if (java.util.Objects.equals(t.roiStreamTime(), t.streamTime()) && sameMonths(t.roiMonths(), t.localRoiMonths())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean sameMonths(java.util.SortedMap<java.time.YearMonth, org.codingkpi.roi.RoiMonthTotals> a,
+                                      java.util.SortedMap<java.time.YearMonth, org.codingkpi.roi.RoiMonthTotals> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (var e : a.entrySet()) {
+            if (!java.util.Arrays.equals(e.getValue().values(), b.get(e.getKey()).values())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkAlive(Pipeline pipeline) {

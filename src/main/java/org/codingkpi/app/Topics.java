@@ -24,6 +24,7 @@ public final class Topics {
 
     /** Input, dead-letter and audit topics: what `demo` and `replay` create on their embedded broker. */
     public static List<String> all(PipelineConfig config) {
-        return List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic(), config.deadLetterTopic(), config.auditTopic());
+        return List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic(), config.deadLetterTopic(), config.auditTopic(),
+                config.roiTopic());
     }
 }

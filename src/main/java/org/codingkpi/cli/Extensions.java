@@ -39,7 +39,7 @@ public final class Extensions {
         }
 
         RoiResult result(KpiTotals totals) {
-            return totals.streamTime() == null ? null : calculator.compute(totals.roiMonths(), totals.streamTime());
+            return totals.roiStreamTime() == null ? null : calculator.compute(totals.roiMonths(), totals.roiStreamTime());
         }
 
         @Override

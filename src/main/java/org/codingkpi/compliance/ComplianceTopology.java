@@ -39,6 +39,7 @@ import java.util.stream.IntStream;
  */
 public final class ComplianceTopology {
     public static final String REPARTITION = "compliance-by-scope";
+    public static final String PROCESSOR = "compliance-processor";
     public static final String DAYS_STORE = "compliance-days-store";
     public static final String SCOPES_STORE = "compliance-scopes-store";
     public static final String FINDINGS_STORE = "compliance-findings-store";
@@ -78,7 +79,7 @@ public final class ComplianceTopology {
                 return DayRecord.decode(bytes);
             }
         }).withLoggingEnabled(Map.of()));
-        accepted.process(() -> new ComplianceProcessor(settings, partitions, kpiStore), Named.as("compliance-processor"), kpiStore, OUTBOX_STORE)
+        accepted.process(() -> new ComplianceProcessor(settings, partitions, kpiStore), Named.as(PROCESSOR), kpiStore, OUTBOX_STORE)
                 .repartition(Repartitioned.<byte[], byte[]>as(REPARTITION).withKeySerde(bytes).withValueSerde(bytes)
                         .withNumberOfPartitions(partitions).withStreamPartitioner(new ScopePartitioner()))
                 .process(() -> new ComplianceDetector(settings, partitions, audit, auditTopic), Named.as("compliance-detector"),

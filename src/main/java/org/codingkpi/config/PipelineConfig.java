@@ -35,6 +35,8 @@ public final class PipelineConfig {
     public static final String TOPIC_CLAIMS = "topic.claims";
     public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
     public static final String TOPIC_AUDIT = "topic.audit";
+    /** The KPI tasks' ROI month sums (compacted), read back by every instance as one global set (ROI.md version 2). */
+    public static final String TOPIC_ROI = "topic.roi";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String DEDUPE_RETENTION = "dedupe.retention";
     public static final String ATTRIBUTION_MAX_WAIT = "attribution.max.wait";
@@ -61,7 +63,7 @@ public final class PipelineConfig {
     public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT = "schema.registry.request.timeout";
     public static final String SCHEMA_REGISTRY_RETRIES = "schema.registry.retries";
 
-    public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT,
+    public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_ROI,
             TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, DNFB_RETENTION, AR_RETENTION, OVERSIGHT_RULES_FILE, LABEL_CAP,
             LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE);
 
@@ -73,6 +75,7 @@ public final class PipelineConfig {
             Map.entry(TOPIC_CLAIMS, "claims"),
             Map.entry(TOPIC_DEAD_LETTER, "coding-kpi-dead-letter"),
             Map.entry(TOPIC_AUDIT, "coding-kpi-audit"),
+            Map.entry(TOPIC_ROI, "coding-kpi-roi"),
             Map.entry(TOPIC_PARTITIONS, "6"),
             Map.entry(DEDUPE_RETENTION, "90d"),
             Map.entry(ATTRIBUTION_MAX_WAIT, "30d"),
@@ -160,6 +163,10 @@ public final class PipelineConfig {
 
     public String auditTopic() {
         return values.get(TOPIC_AUDIT);
+    }
+
+    public String roiTopic() {
+        return values.get(TOPIC_ROI);
     }
 
     public int partitions() {

@@ -128,6 +128,7 @@ public final class KpiEngine {
             feedClock[f.ordinal()] = meta(META_FEED_TIME_PREFIX + f.topic());
         }
         caps = new LabelCaps(counters, settings.labelCaps(), counterKeys);
+        markAllRoiChanged(counterKeys);
         records.forEach((id, r) -> {
             if (r.dnfc != null && !aged(r.dnfc.dischargedAtMs(), settings.dnfcRetentionMs())) {
                 dnfc.put(id, r.dnfc);
@@ -357,7 +358,7 @@ public final class KpiEngine {
         coded[2] += e.getCodingSeconds();
         counters.changed(codedKey);
         roi.addCodingSeconds(e.getCodingSeconds(), ai);
-        counters.changed(roiKey);
+        roiChanged(roiKey);
     }
 
     /** KPIS.md §5 v2: the codes of an AI-assisted first coding by source; a MANUAL one is a code the AI missed. */
@@ -615,7 +616,7 @@ public final class KpiEngine {
                 denialReasons(d, payer);
                 String roiKey = roiKey(occurredAt);
                 roi(roiKey).addFirstAdjudication(ai, DenialCategorizer.CODING.equals(category));
-                counters.changed(roiKey);
+                roiChanged(roiKey);
             }
         } else if (event instanceof ClaimPaid p) {
             String facility = caps.cap("facility", p.getFacilityId());
@@ -650,7 +651,7 @@ public final class KpiEngine {
                 // EVENTS.md v2: counted everywhere but in the time to payment and in the cash figures
                 counters.add(Series.PAYMENT_UNKNOWN.key(payer), 0, 1);
             }
-            counters.changed(roiKey);
+            roiChanged(roiKey);
         } else if (event instanceof ClaimSubmitted s) {
             String facility = caps.cap("facility", s.getFacilityId());
             String payer = caps.cap("payer", s.getPayerId());
@@ -773,6 +774,45 @@ public final class KpiEngine {
             monthOfDay.put(day, m);
         }
         return m;
+    }
+
+    /** ROI month keys changed since {@link #drainRoiChanges} last ran. */
+    private final java.util.Set<String> roiChanged = new java.util.TreeSet<>();
+    private long roiStreamTimeSent = Long.MIN_VALUE;
+
+    private void roiChanged(String key) {
+        counters.changed(key);
+        roiChanged.add(key);
+    }
+
+    /**
+     * Hands over the ROI month sums changed since the last call (month label, values) and the task's
+     * stream time when it moved: they are written to the ROI topic, from which every instance reads
+     * the month sums of the whole pipeline (ROI.md version 2).
+     */
+    public void drainRoiChanges(BiConsumer<String, double[]> months, java.util.function.LongConsumer streamTimeMoved) {
+        for (String key : roiChanged) {
+            double[] v = counters.peek(key);
+            if (v != null) {
+                months.accept(Series.labels(key)[0], v.clone());
+            }
+        }
+        roiChanged.clear();
+        if (streamTime() != roiStreamTimeSent && streamTime() != Long.MIN_VALUE) {
+            roiStreamTimeSent = streamTime();
+            streamTimeMoved.accept(roiStreamTimeSent);
+        }
+    }
+
+    /** After a (re)load: every month is handed over again (the ROI topic holds totals: idempotent). */
+    private void markAllRoiChanged(Iterable<String> counterKeys) {
+        roiChanged.clear();
+        roiStreamTimeSent = Long.MIN_VALUE;
+        for (String key : counterKeys) {
+            if (Series.of(key) == Series.ROI_MONTH) {
+                roiChanged.add(key);
+            }
+        }
     }
 
     private RoiMonthTotals roi(String key) {

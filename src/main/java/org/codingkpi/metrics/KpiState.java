@@ -19,6 +19,14 @@ public interface KpiState {
     /** The backlogs of every task this instance owns. */
     List<KpiEngine.Backlogs> backlogs();
 
+    /**
+     * The ROI month sums of every KPI task of the pipeline, as the ROI topic holds them (key
+     * {@code partition|YYYY-MM} or {@code partition|~stream}); empty when not read (tests, reports).
+     */
+    default Map<String, double[]> globalRoi() {
+        return Map.of();
+    }
+
     /** An immutable state, for tests and reports. */
     static KpiState of(Map<String, double[]> series, List<KpiEngine.Backlogs> backlogs) {
         return new KpiState() {

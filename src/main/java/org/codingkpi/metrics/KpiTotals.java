@@ -32,11 +32,16 @@ public final class KpiTotals {
     private final List<DnfcEntry> dnfc;
     private final List<DnfcEntry> dnfb;
     private final List<ArEntry> ar;
+    private final SortedMap<YearMonth, RoiMonthTotals> globalRoiMonths;
+    private final long globalRoiStreamTimeMs;
     private final long streamTimeMs;
     private final Map<String, Set<String>> allowedLabels;
 
     private KpiTotals(Map<String, double[]> series, List<DnfcEntry> dnfc, List<DnfcEntry> dnfb, List<ArEntry> ar, long streamTimeMs,
-                      Map<String, Set<String>> allowedLabels) {
+                      Map<String, Set<String>> allowedLabels, SortedMap<YearMonth, RoiMonthTotals> globalRoiMonths,
+                      long globalRoiStreamTimeMs) {
+        this.globalRoiMonths = globalRoiMonths;
+        this.globalRoiStreamTimeMs = globalRoiStreamTimeMs;
         this.series = series;
         this.dnfc = dnfc;
         this.dnfb = dnfb;
@@ -93,7 +98,19 @@ public final class KpiTotals {
             dnfb.addAll(b.dnfb());
             ar.addAll(b.ar());
         }
-        return new KpiTotals(sums, dnfc, dnfb, ar, streamTime[0], allowed);
+        // the whole pipeline's ROI month sums: each task's latest totals, added up in a fixed order
+        SortedMap<YearMonth, RoiMonthTotals> globalMonths = new TreeMap<>();
+        long globalStreamTime = Long.MIN_VALUE;
+        for (Map.Entry<String, double[]> e : new TreeMap<>(state.globalRoi()).entrySet()) {
+            String month = e.getKey().substring(e.getKey().indexOf('|') + 1);
+            if (month.startsWith("~")) {
+                globalStreamTime = Math.max(globalStreamTime, (long) e.getValue()[0]);
+            } else {
+                double[] v = java.util.Arrays.copyOf(e.getValue(), RoiMonthTotals.SIZE);
+                globalMonths.merge(YearMonth.parse(month), RoiMonthTotals.of(v), RoiMonthTotals::plus);
+            }
+        }
+        return new KpiTotals(sums, dnfc, dnfb, ar, streamTime[0], allowed, globalMonths, globalStreamTime);
     }
 
     private static double[] sum(double[] a, double[] b) {
@@ -151,8 +168,24 @@ public final class KpiTotals {
         return v == null ? 0 : v[0];
     }
 
-    /** ROI month totals summed over tasks. */
+    /**
+     * ROI month totals of the whole pipeline (every task of every instance, from the ROI topic) when
+     * this instance reads them, else of the tasks this read covers.
+     */
     public SortedMap<YearMonth, RoiMonthTotals> roiMonths() {
+        if (globalRoiStreamTimeMs != Long.MIN_VALUE) {
+            return Collections.unmodifiableSortedMap(globalRoiMonths);
+        }
+        return localRoiMonths();
+    }
+
+    /** The stream time the ROI figures run to: the whole pipeline's when known, else this read's. */
+    public Instant roiStreamTime() {
+        return globalRoiStreamTimeMs != Long.MIN_VALUE ? Instant.ofEpochMilli(globalRoiStreamTimeMs) : streamTime();
+    }
+
+    /** ROI month totals summed over the tasks this read covers. */
+    public SortedMap<YearMonth, RoiMonthTotals> localRoiMonths() {
         SortedMap<YearMonth, RoiMonthTotals> months = new TreeMap<>();
         group(Series.ROI_MONTH).forEach((labels, v) -> months.put(YearMonth.parse(labels.get(0)), RoiMonthTotals.of(v)));
         return months;

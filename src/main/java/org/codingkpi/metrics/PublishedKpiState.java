@@ -102,7 +102,13 @@ public final class PublishedKpiState {
                     b.dnfb().stream().filter(e -> within(now, e.dischargedAtMs(), settings.dnfbRetentionMs())).toList(),
                     b.ar().stream().filter(e -> within(now, e.submittedAtMs(), settings.arRetentionMs())).toList()));
         }
+        Map<String, double[]> globalRoi = published.global();
         KpiState state = new KpiState() {
+            @Override
+            public Map<String, double[]> globalRoi() {
+                return globalRoi;
+            }
+
             @Override
             public void forEachSeries(BiConsumer<String, double[]> visitor) {
                 for (Map<String, double[]> s : series) {

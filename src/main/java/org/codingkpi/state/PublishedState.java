@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PublishedState {
     private final Map<TaskId, Map<String, Object>> tasks = new ConcurrentHashMap<>();
+    /** Entries every instance holds alike (a global store): the ROI month sums of every task of the pipeline. */
+    private final Map<String, double[]> global = new ConcurrentHashMap<>();
 
     public void publish(TaskId task, String part, Object snapshot) {
         tasks.computeIfAbsent(task, t -> new ConcurrentHashMap<>()).put(part, snapshot);
@@ -24,6 +26,19 @@ public final class PublishedState {
             parts.remove(part);
             return parts.isEmpty() ? null : parts;
         });
+    }
+
+    public void publishGlobal(String key, double[] value) {
+        if (value == null) {
+            global.remove(key);
+        } else {
+            global.put(key, value.clone());
+        }
+    }
+
+    /** A copy of the global entries. */
+    public Map<String, double[]> global() {
+        return new TreeMap<>(global);
     }
 
     /** The tasks published now, each with its parts (a consistent copy per part). */

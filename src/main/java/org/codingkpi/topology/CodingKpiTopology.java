@@ -9,7 +9,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.kpi.EncounterRecord;
@@ -41,6 +43,9 @@ public final class CodingKpiTopology {
     public static final String ENCOUNTER_STORE = "encounter-store";
     public static final String REJECTS_STORE = "rejects-store";
     public static final String CLAIMS_REPARTITION = "claims-by-encounter";
+    public static final String ROI_SINK = "roi-sink";
+    public static final String ROI_GLOBAL_STORE = "roi-global-store";
+    static final String COMPLIANCE_PROCESSOR = org.codingkpi.compliance.ComplianceTopology.PROCESSOR;
     /** Encounter records kept decoded in memory between commits (a busy encounter is read once). */
     private static final int RECENT_ENCOUNTERS = 20_000;
     private static final BufferedStore.ValueCodec<EncounterRecord> ENCOUNTER_CODEC = new BufferedStore.ValueCodec<>() {
@@ -86,12 +91,24 @@ public final class CodingKpiTopology {
                         .withKeySerde(bytes).withValueSerde(bytes).withNumberOfPartitions(encounterPartitions));
         KStream<byte[], byte[]> encounters = builder.stream(config.encountersTopic(), Consumed.with(bytes, bytes).withName("encounters-source"));
         KStream<byte[], byte[]> suggestions = builder.stream(config.aiTopic(), Consumed.with(bytes, bytes).withName("ai-suggestions-source"));
-        KStream<byte[], org.apache.avro.specific.SpecificRecord> accepted = encounters
+        KStream<byte[], Object> kpiOut = encounters
                 .merge(suggestions, Named.as("merge-encounters-ai"))
                 .merge(claimsByEncounter, Named.as("merge-claims"))
                 .process(() -> new KpiProcessor(codec, categorizer, settings, observer, published), Named.as("kpi-processor"),
                         KPI_STORE, ENCOUNTER_STORE);
+        // the KPI processor forwards by child name: accepted events to the compliance processor, ROI month sums to the ROI topic
+        @SuppressWarnings("unchecked")
+        KStream<byte[], org.apache.avro.specific.SpecificRecord> accepted = (KStream<byte[], org.apache.avro.specific.SpecificRecord>) (KStream<?, ?>) kpiOut;
         org.codingkpi.compliance.ComplianceTopology.attach(builder, accepted, config, codec, encounterPartitions, KPI_STORE);
+        @SuppressWarnings("unchecked")
+        KStream<byte[], byte[]> roiSums = (KStream<byte[], byte[]>) (KStream<?, ?>) kpiOut;
+        roiSums.to(config.roiTopic(), Produced.with(bytes, bytes).withName(ROI_SINK));
+
+        // every instance reads every task's month sums back: one ROI for the whole pipeline (ROI.md version 2)
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROI_GLOBAL_STORE), Serdes.String(), bytes)
+                        .withLoggingDisabled(),
+                config.roiTopic(), Consumed.with(bytes, bytes).withName("roi-global"),
+                () -> new RoiGlobalProcessor(published));
 
         builder.stream(config.deadLetterTopic(), Consumed.with(bytes, bytes).withName("dead-letter-source"))
                 .process(RejectCounter::new, Named.as("dead-letter-counter"), REJECTS_STORE);

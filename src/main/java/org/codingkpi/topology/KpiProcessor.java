@@ -2,6 +2,7 @@ package org.codingkpi.topology;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,18 +30,19 @@ import java.util.function.BiConsumer;
  * <p>State: the task's counters ({@link CounterStore}) and one record per encounter
  * ({@link RecordStore}); both are changed in memory and written once per commit.
  */
-final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
+final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     /** Header of the control record that `replay` sends at the end: publish waiting claims as unknown. */
     static final String CONTROL_HEADER = "coding-kpi.control";
     static final String CONTROL_FLUSH_PENDING = "flush-pending";
     static final String BACKLOGS_PART = "backlogs";
+    private static final java.time.Duration ROI_INTERVAL = java.time.Duration.ofMillis(500);
 
     private final EventCodec codec;
     private final KpiEngine engine;
     private final EventObserver observer;
     private final PublishedState published;
 
-    private ProcessorContext<byte[], SpecificRecord> context;
+    private ProcessorContext<byte[], Object> context;
     private String claimsTopic;
     private RecordStore<EncounterRecord> encounters;
     private CounterStore counters;
@@ -54,7 +56,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     }
 
     @Override
-    public void init(ProcessorContext<byte[], SpecificRecord> context) {
+    public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         claimsTopic = context.applicationId() + "-" + CodingKpiTopology.CLAIMS_REPARTITION + "-repartition";
         counters = context.getStateStore(CodingKpiTopology.KPI_STORE);
@@ -89,6 +91,18 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         active = true;
         counters.startPublishing();
         publishBacklogs();
+        // the month sums go to the ROI topic on the wall clock: a few records a second, whatever the event rate
+        context.schedule(ROI_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> sendRoi());
+    }
+
+    /** Writes the changed ROI month sums and the task's stream time, keyed by partition and month (totals: idempotent). */
+    private void sendRoi() {
+        int partition = context.taskId().partition();
+        engine.drainRoiChanges(
+                (month, values) -> context.forward(new Record<byte[], Object>(RoiSums.key(partition, month), RoiSums.encode(values),
+                        context.currentSystemTimeMs()), CodingKpiTopology.ROI_SINK),
+                streamTime -> context.forward(new Record<byte[], Object>(RoiSums.key(partition, RoiSums.STREAM_TIME),
+                        RoiSums.encode(new double[] {streamTime}), context.currentSystemTimeMs()), CodingKpiTopology.ROI_SINK));
     }
 
     /** At every commit (and after a restore): the DNFC, DNFB and A/R backlogs, when they changed. */
@@ -131,7 +145,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         if (engine.accept(event, type, record.value())) {
             observer.eventProcessed(record.timestamp(), context.currentSystemTimeMs());
             // accepted, first delivery: downstream analyses (compliance, drift) see each event once
-            context.forward(record.withValue(event));
+            context.forward(record.withValue((Object) event), CodingKpiTopology.COMPLIANCE_PROCESSOR);
         }
     }
 }

@@ -97,6 +97,22 @@ final class ReferenceModel {
                         add("coding_final_codes_total", 1, "facility", c.getFacilityId(), "specialty", c.getSpecialty(),
                                 "code_system", code.getSystem().name(), "source", code.getSource().name());
                     }
+                    if (c.getCodingMode() == org.codingkpi.events.CodingMode.AI_ASSISTED) {
+                        // KPIS.md §5 v2: the AI's recall, by the coding's model version
+                        String model = c.getModelVersion() == null ? "unknown" : c.getModelVersion();
+                        for (CodeEntry code : c.getCodes()) {
+                            add("coding_ai_assisted_codes_total", 1, "facility", c.getFacilityId(), "specialty", c.getSpecialty(),
+                                    "model_version", model, "code_system", code.getSystem().name(), "source", code.getSource().name());
+                        }
+                    } else if (c.getCodingMode() == org.codingkpi.events.CodingMode.AUTONOMOUS) {
+                        // KPIS.md §5 v2, the default mandatory-review rules
+                        if (c.getSetting() == org.codingkpi.events.Setting.INPATIENT) {
+                            add("coding_oversight_breaches_total", 1, "facility", c.getFacilityId(), "setting", c.getSetting().name(), "rule", "inpatient");
+                        }
+                        if (c.getChargeCents() >= 2_500_000L) {
+                            add("coding_oversight_breaches_total", 1, "facility", c.getFacilityId(), "setting", c.getSetting().name(), "rule", "high_dollar");
+                        }
+                    }
                     attribution.putIfAbsent(c.getEncounterId(), new Attribution(c.getSetting().name(), c.getCodingMode().name(), before));
                     dnfc.remove(c.getEncounterId());
                 } else {
