@@ -58,6 +58,9 @@ final class ReferenceModel {
         }
     }
 
+    /** dnfb.retention's default. */
+    private static final long DNFB_RETENTION_MS = 365L * DAY;
+
     void run(List<SpecificRecord> deliveries) {
         Map<String, Set<String>> seen = new HashMap<>();
         accepted.clear();
@@ -139,6 +142,29 @@ final class ReferenceModel {
             add("coding_dnfc_encounters", 1, "facility", d.getFacilityId(), "setting", d.getSetting().name(), "age", age);
             add("coding_dnfc_charges_dollars", d.getExpectedChargeCents() / 100.0, "facility", d.getFacilityId(), "setting", d.getSetting().name(), "age", age);
         }
+        // DNFB (KPIS.md §3b): discharged, and no claim event of the encounter anywhere in the history (none but a VOID submission)
+        Map<String, EncounterDischarged> lastDischarge = new HashMap<>();
+        Set<String> billed = new HashSet<>();
+        for (SpecificRecord e : accepted) {
+            if (e instanceof EncounterDischarged d) {
+                if (!billed.contains(d.getEncounterId())) {
+                    lastDischarge.put(d.getEncounterId(), d);
+                }
+            } else if (e instanceof ClaimDenied || e instanceof ClaimPaid || e instanceof org.codingkpi.events.ClaimReversed
+                    || e instanceof org.codingkpi.events.ClaimSubmitted s && s.getFrequency() != org.codingkpi.events.ClaimFrequency.VOID) {
+                billed.add((String) e.get(3));
+                lastDischarge.remove((String) e.get(3));
+            }
+        }
+        for (EncounterDischarged d : lastDischarge.values()) {
+            if (streamTime - d.getOccurredAt().toEpochMilli() > DNFB_RETENTION_MS) {
+                continue;
+            }
+            double ageDays = (streamTime - d.getOccurredAt().toEpochMilli()) / (double) DAY;
+            String age = ageDays < 1 ? "0-1d" : ageDays < 3 ? "1-3d" : ageDays < 7 ? "3-7d" : "7d+";
+            add("coding_dnfb_encounters", 1, "facility", d.getFacilityId(), "setting", d.getSetting().name(), "age", age);
+            add("coding_dnfb_charges_dollars", d.getExpectedChargeCents() / 100.0, "facility", d.getFacilityId(), "setting", d.getSetting().name(), "age", age);
+        }
         // claims, in order
         Map<String, String[]> firstDenial = new HashMap<>();
         Set<String> adjudicated = new HashSet<>();
@@ -163,7 +189,15 @@ final class ReferenceModel {
                     add("coding_claims_billed_dollars_total", d.getBilledCents() / 100.0, l);
                     add("coding_claims_denied_total", 1, append(l, "category", category));
                     add("coding_claims_denied_dollars_total", d.getBilledCents() / 100.0, append(l, "category", category));
-                    firstDenial.put(claim, new String[] {facility, d.getPayerId(), category});
+                    firstDenial.put(claim, new String[] {facility, d.getPayerId(), category, Long.toString(t)});
+                    for (Adjustment adj : d.getAdjustments()) {
+                        String g = adj.getGroup().name();
+                        if (g.equals("CO") || g.equals("OA") || g.equals("PI")) {
+                            add("coding_claim_denial_reasons_total", 1, "payer", d.getPayerId(), "group", g, "carc", adj.getReason());
+                            add("coding_claim_denial_reason_dollars_total", adj.getAmountCents() / 100.0, "payer", d.getPayerId(), "group", g,
+                                    "carc", adj.getReason());
+                        }
+                    }
                 }
             } else {
                 ClaimPaid p = (ClaimPaid) e;
@@ -178,6 +212,8 @@ final class ReferenceModel {
                 } else if (firstDenial.containsKey(claim) && overturned.add(claim)) {
                     String[] fd = firstDenial.get(claim);
                     add("coding_denials_overturned_total", 1, "facility", fd[0], "payer", fd[1], "category", fd[2]);
+                    add("coding_denial_resolution_seconds_count", 1, "payer", fd[1], "category", fd[2]);
+                    add("coding_denial_resolution_seconds_sum", (t - Long.parseLong(fd[3])) / 1000.0, "payer", fd[1], "category", fd[2]);
                 }
             }
         }
