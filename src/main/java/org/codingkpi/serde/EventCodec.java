@@ -127,7 +127,8 @@ public final class EventCodec {
         try {
             writer = registry.byId(id);
         } catch (SchemaRegistry.UnknownSchemaIdException e) {
-            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "schema id " + id + " is not registered");
+            // not registered, or registered with a reference the registry cannot resolve: the message says which
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, e.getMessage());
         }
         EventType type = writer.getType() == Schema.Type.RECORD ? EventType.of(writer.getFullName()) : null;
         if (type == null) {

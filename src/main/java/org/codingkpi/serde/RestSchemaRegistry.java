@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import org.apache.avro.AvroRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +44,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link UnknownSchemaIdException} (the pipeline's {@code unknown_schema} rejection); any other
  *       failure is a {@link SchemaRegistryException} (a misconfigured URL must not dead-letter every
  *       record).</li>
+ *   <li>Schema references ({@code "references":[{"name","subject","version"}]} in that answer, as
+ *       Confluent's serializers write for shared types): each is fetched with
+ *       {@code GET /subjects/{subject}/versions/{version}} (its own references first) and parsed into
+ *       the same Avro parser before the schema itself; cached like ids. A reference the registry does
+ *       not have is {@link UnknownSchemaIdException} with a message naming it.</li>
  *   <li>Connection errors, timeouts, 408, 429 and 5xx are retried with exponential backoff, a bounded
  *       number of times; with several comma-separated URLs the next one is tried after a connection
  *       error.</li>
@@ -56,6 +61,11 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     /** The registry error code of "schema not found" (Confluent, Apicurio ccompat, Karapace, Redpanda). */
     public static final int SCHEMA_NOT_FOUND = 40403;
+    /** The registry error codes of "subject not found" and "version not found". */
+    public static final int SUBJECT_NOT_FOUND = 40401;
+    public static final int VERSION_NOT_FOUND = 40402;
+    /** How deep references may nest (a reference of a reference ...). */
+    private static final int MAX_REFERENCE_DEPTH = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,8 +81,13 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     private final Duration maxBackoff;
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+    /** Referenced schemas by {@code subject/version}: immutable once registered, so cached like ids. */
+    private final Map<String, Referenced> references = new ConcurrentHashMap<>();
 
     private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    private record Referenced(String schema, JsonNode references) {
     }
 
     private RestSchemaRegistry(Builder b) {
@@ -172,16 +187,103 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         if (text == null || !text.isTextual()) {
             throw new SchemaRegistryException(what + ": the schema registry's answer has no \"schema\" text", 200, -1, null);
         }
+        Schema.Parser parser = new Schema.Parser();
+        resolveReferences(id, answer.get("references"), parser, new java.util.HashSet<>());
         Schema schema;
         try {
-            schema = new Schema.Parser().parse(text.asText());
-        } catch (SchemaParseException e) {
-            // not a parsable stand-alone Avro schema (for example one with schema references):
-            // not one of the five event types as far as this pipeline is concerned
-            throw new UnknownSchemaIdException(id);
+            schema = parser.parse(text.asText());
+        } catch (AvroRuntimeException e) { // SchemaParseException; AvroTypeException for an undefined name
+            // not a parsable Avro schema, even with its references: not one of the five event types
+            throw new UnknownSchemaIdException(id, "schema id " + id + " is not a parsable Avro schema"
+                    + (hasReferences(answer.get("references")) ? " with its references" : "") + " (" + sanitize(String.valueOf(e.getMessage())) + ")");
         }
         Schema raced = schemas.putIfAbsent(id, schema);
         return raced != null ? raced : schema;
+    }
+
+    private static boolean hasReferences(JsonNode references) {
+        return references != null && references.isArray() && !references.isEmpty();
+    }
+
+    /**
+     * Makes the named types a schema refers to known to the parser, depth first: each reference
+     * ({@code name}, {@code subject}, {@code version}) is fetched with
+     * {@code GET /subjects/{subject}/versions/{version}} (cached for the life of the client, like
+     * ids), its own references resolved first. A reference the registry does not have (40401 subject
+     * or 40402 version not found) makes the whole id unknown, with a message that names it.
+     */
+    private void resolveReferences(int id, JsonNode references, Schema.Parser parser, java.util.Set<String> visiting) {
+        if (!hasReferences(references)) {
+            return;
+        }
+        if (visiting.size() > MAX_REFERENCE_DEPTH) {
+            throw new UnknownSchemaIdException(id, "schema id " + id + " has references nested deeper than " + MAX_REFERENCE_DEPTH);
+        }
+        for (JsonNode ref : references) {
+            String name = text(ref, "name");
+            String subject = text(ref, "subject");
+            String version = text(ref, "version");
+            if (subject == null || version == null) {
+                throw new UnknownSchemaIdException(id, "schema id " + id + " has a reference without subject or version");
+            }
+            if (name != null && parser.getTypes().containsKey(name)) {
+                continue;
+            }
+            String key = subject + "/" + version;
+            if (!visiting.add(key)) {
+                continue;
+            }
+            Referenced referenced = referenced(id, name, subject, version);
+            resolveReferences(id, referenced.references(), parser, visiting);
+            if (name == null || !parser.getTypes().containsKey(name)) {
+                try {
+                    parser.parse(referenced.schema());
+                } catch (AvroRuntimeException e) { // SchemaParseException; AvroTypeException for an undefined name
+                    throw new UnknownSchemaIdException(id, "schema id " + id + " references " + describeRef(name, subject, version)
+                            + ", which is not a parsable Avro schema (" + sanitize(String.valueOf(e.getMessage())) + ")");
+                }
+            }
+        }
+    }
+
+    private Referenced referenced(int id, String name, String subject, String version) {
+        String key = subject + "/" + version;
+        Referenced cached = references.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String what = "resolving the reference " + describeRef(name, subject, version) + " of schema id " + id;
+        JsonNode answer;
+        try {
+            answer = call("GET", "/subjects/" + pathSegment(subject) + "/versions/" + pathSegment(version), null, what);
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == VERSION_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
+                throw new UnknownSchemaIdException(id, "schema id " + id + " references " + describeRef(name, subject, version)
+                        + ", which the schema registry does not have (error " + e.errorCode() + ")");
+            }
+            throw e;
+        }
+        JsonNode type = answer.get("schemaType");
+        if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
+            throw new UnknownSchemaIdException(id, "schema id " + id + " references " + describeRef(name, subject, version)
+                    + ", which is a " + type.asText() + " schema, not Avro");
+        }
+        JsonNode text = answer.get("schema");
+        if (text == null || !text.isTextual()) {
+            throw new SchemaRegistryException(what + ": the schema registry's answer has no \"schema\" text", 200, -1, null);
+        }
+        Referenced r = new Referenced(text.asText(), answer.get("references"));
+        Referenced raced = references.putIfAbsent(key, r);
+        return raced != null ? raced : r;
+    }
+
+    private static String describeRef(String name, String subject, String version) {
+        return (name != null ? name + " " : "") + "(subject " + subject + ", version " + version + ")";
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     private JsonNode call(String method, String path, String body, String what) {

@@ -25,5 +25,10 @@ public interface SchemaRegistry {
         public UnknownSchemaIdException(int id) {
             super("schema id " + id + " is not registered");
         }
+
+        /** An id the registry has, but whose schema cannot be used: the message says why (never a schema body). */
+        public UnknownSchemaIdException(int id, String message) {
+            super(message);
+        }
     }
 }
