@@ -162,6 +162,39 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         return value;
     }
 
+    /**
+     * {@code POST /subjects/{subject}} with the schema: its id when the subject holds it (cached like
+     * a registration); {@link NotRegisteredException} on 404 (40401 subject or 40403 schema not found).
+     */
+    @Override
+    public int lookup(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = ids.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schemaType", "AVRO");
+        body.put("schema", schema.toString());
+        String what = "looking up schema " + schema.getFullName() + " under subject " + subject;
+        JsonNode answer;
+        try {
+            answer = call("POST", "/subjects/" + pathSegment(subject), body.toString(), what);
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
+                throw new NotRegisteredException(subject, schema.getFullName());
+            }
+            throw e;
+        }
+        JsonNode id = answer.get("id");
+        if (id == null || !id.canConvertToInt()) {
+            throw new SchemaRegistryException(what + ": the schema registry's answer has no integer \"id\"", 200, -1, null);
+        }
+        ids.put(key, id.intValue());
+        schemas.putIfAbsent(id.intValue(), schema);
+        return id.intValue();
+    }
+
     @Override
     public Schema byId(int id) {
         Schema cached = schemas.get(id);

@@ -14,11 +14,33 @@ public interface SchemaRegistry {
     int register(String subject, Schema schema);
 
     /**
+     * The id of the schema under the subject, without registering it (for producers whose account
+     * may not register: {@code schema.registry.auto.register=false}).
+     *
+     * @throws NotRegisteredException when the subject does not hold the schema
+     */
+    int lookup(String subject, Schema schema);
+
+    /**
      * The schema registered under that id.
      *
      * @throws UnknownSchemaIdException when the registry has no schema with that id
      */
     Schema byId(int id);
+
+    /** Thrown by {@link #lookup} when the subject does not hold the schema. */
+    final class NotRegisteredException extends RuntimeException {
+        private final String subject;
+
+        public NotRegisteredException(String subject, String recordName) {
+            super("schema " + recordName + " is not registered under subject " + subject);
+            this.subject = subject;
+        }
+
+        public String subject() {
+            return subject;
+        }
+    }
 
     /** Thrown when an id is not known to the registry. */
     final class UnknownSchemaIdException extends RuntimeException {

@@ -208,6 +208,22 @@ class RestSchemaRegistryTest {
     }
 
     @Test
+    void lookupAsksTheSubjectWithoutRegisteringAndANotFoundIsNotRegistered() throws IOException {
+        reply(200, "{\"subject\":\"encounters-org.codingkpi.events.EncounterDischarged\",\"id\":8,\"version\":1}");
+        reply(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+        RestSchemaRegistry registry = client();
+
+        assertThat(registry.lookup("encounters-org.codingkpi.events.EncounterDischarged", DISCHARGED)).isEqualTo(8);
+        assertThatThrownBy(() -> registry.lookup("claims-org.codingkpi.events.ClaimPaid", EventType.ClaimPaid.schema()))
+                .isInstanceOf(SchemaRegistry.NotRegisteredException.class)
+                .hasMessage("schema org.codingkpi.events.ClaimPaid is not registered under subject claims-org.codingkpi.events.ClaimPaid");
+
+        assertThat(seen.get(0).method()).isEqualTo("POST");
+        assertThat(seen.get(0).path()).isEqualTo("/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged");
+        assertThat(JSON.readTree(seen.get(0).body()).get("schemaType").asText()).isEqualTo("AVRO");
+    }
+
+    @Test
     void serverErrorsAreRetriedWithBackoff() {
         reply(503, "{\"error_code\":50003,\"message\":\"forwarding failed\"}");
         reply(500, "");
