@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.AvroRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,7 +165,10 @@ public final class RestSchemaRegistry implements SchemaRegistry {
 
     /**
      * {@code POST /subjects/{subject}} with the schema: its id when the subject holds it (cached like
-     * a registration); {@link NotRegisteredException} on 404 (40401 subject or 40403 schema not found).
+     * a registration). Registries match the text; when the subject holds no version with this text
+     * (40403), the newest version with the same Avro parsing canonical form (references resolved) is
+     * used, for example one registered from the {@code schemas/*.avsc} files. {@link NotRegisteredException}
+     * when there is none, or no subject (40401).
      */
     @Override
     public int lookup(String subject, Schema schema) {
@@ -182,6 +186,16 @@ public final class RestSchemaRegistry implements SchemaRegistry {
             answer = call("POST", "/subjects/" + pathSegment(subject), body.toString(), what);
         } catch (SchemaRegistryException e) {
             if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
+                // the subject exists but holds no version with this exact text (registries compare the text,
+                // and one registered from .avsc files, or with references, differs from the event class's):
+                // a version with the same Avro parsing canonical form encodes the same bytes
+                int found = sameCanonicalForm(subject, schema);
+                if (found >= 0) {
+                    ids.put(key, found);
+                    return found;
+                }
+            }
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
                 throw new NotRegisteredException(subject, schema.getFullName());
             }
             throw e;
@@ -195,6 +209,48 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         return id.intValue();
     }
 
+    /** The id of the newest version of the subject whose schema (references resolved) has the schema's canonical form; -1 if none. */
+    private int sameCanonicalForm(String subject, Schema schema) {
+        String wanted = SchemaNormalization.toParsingForm(schema);
+        JsonNode versions;
+        try {
+            versions = callArray("/subjects/" + pathSegment(subject) + "/versions", "listing the versions of subject " + subject);
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404) {
+                return -1;
+            }
+            throw e;
+        }
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            String version = versions.get(i).asText();
+            JsonNode answer = call("GET", "/subjects/" + pathSegment(subject) + "/versions/" + pathSegment(version), null,
+                    "reading version " + version + " of subject " + subject);
+            JsonNode id = answer.get("id");
+            JsonNode text = answer.get("schema");
+            JsonNode type = answer.get("schemaType");
+            if (id == null || !id.canConvertToInt() || text == null || !text.isTextual()
+                    || type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
+                continue;
+            }
+            try {
+                Schema.Parser parser = new Schema.Parser();
+                resolveReferences(id.intValue(), answer.get("references"), parser, new java.util.HashSet<>());
+                if (wanted.equals(SchemaNormalization.toParsingForm(parser.parse(text.asText())))) {
+                    return id.intValue();
+                }
+            } catch (UnknownSchemaIdException | AvroRuntimeException e) {
+                // a version this client cannot use: not the one
+            }
+        }
+        return -1;
+    }
+
+    /** A GET whose answer is a JSON array (the versions of a subject). */
+    private JsonNode callArray(String path, String what) {
+        // call() wants an object: wrap the array the registry answers with
+        return call("GET", path, null, what, true).get("array");
+    }
+
     @Override
     public Schema byId(int id) {
         Schema cached = schemas.get(id);
@@ -206,7 +262,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         try {
             answer = call("GET", "/schemas/ids/" + id, null, what);
         } catch (SchemaRegistryException e) {
-            if (e.status() == 404 && e.errorCode() == SCHEMA_NOT_FOUND) {
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
                 throw new UnknownSchemaIdException(id);
             }
             throw e;
@@ -320,6 +376,10 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     }
 
     private JsonNode call(String method, String path, String body, String what) {
+        return call(method, path, body, what, false);
+    }
+
+    private JsonNode call(String method, String path, String body, String what, boolean array) {
         Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {
             int index = Math.floorMod(current.get(), baseUrls.size());
@@ -340,7 +400,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
                 HttpResponse<String> response = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
-                    return parseAnswer(response, what, base);
+                    return array ? parseArray(response, what, base) : parseAnswer(response, what, base);
                 }
                 error = httpError(response, what, base);
                 if (!retryable(status)) {
@@ -370,6 +430,22 @@ public final class RestSchemaRegistry implements SchemaRegistry {
 
     private static boolean retryable(int status) {
         return status >= 500 || status == 408 || status == 429;
+    }
+
+    private static JsonNode parseArray(HttpResponse<String> response, String what, URI base) {
+        try {
+            JsonNode node = JSON.readTree(response.body());
+            if (node != null && node.isArray()) {
+                ObjectNode wrapped = JSON.createObjectNode();
+                wrapped.set("array", node);
+                return wrapped;
+            }
+        } catch (JsonProcessingException e) {
+            // below
+        }
+        throw new SchemaRegistryException(what + ": " + base + " answered HTTP " + response.statusCode() + " with "
+                + contentType(response) + " that is not a schema registry answer; check schema.registry.url (Apicurio: "
+                + ".../apis/ccompat/v7)", response.statusCode(), -1, null);
     }
 
     private static JsonNode parseAnswer(HttpResponse<String> response, String what, URI base) {

@@ -211,6 +211,7 @@ class RestSchemaRegistryTest {
     void lookupAsksTheSubjectWithoutRegisteringAndANotFoundIsNotRegistered() throws IOException {
         reply(200, "{\"subject\":\"encounters-org.codingkpi.events.EncounterDischarged\",\"id\":8,\"version\":1}");
         reply(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+        reply(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
         RestSchemaRegistry registry = client();
 
         assertThat(registry.lookup("encounters-org.codingkpi.events.EncounterDischarged", DISCHARGED)).isEqualTo(8);
@@ -221,6 +222,21 @@ class RestSchemaRegistryTest {
         assertThat(seen.get(0).method()).isEqualTo("POST");
         assertThat(seen.get(0).path()).isEqualTo("/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged");
         assertThat(JSON.readTree(seen.get(0).body()).get("schemaType").asText()).isEqualTo("AVRO");
+    }
+
+    @Test
+    void lookupFindsAVersionRegisteredFromTheAvscFilesByItsCanonicalForm() {
+        reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+        reply(200, "[1,2]");
+        reply(200, "{\"id\":21,\"version\":2," + answer("EncounterDischarged", "Setting").substring(1));
+        reply(200, answer("Setting"));
+
+        assertThat(client().lookup("encounters-org.codingkpi.events.EncounterDischarged", DISCHARGED)).isEqualTo(21);
+        assertThat(seen.stream().map(Seen::path).toList()).containsExactly(
+                "/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged",
+                "/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged/versions",
+                "/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged/versions/2",
+                "/apis/ccompat/v7/subjects/org.codingkpi.events.Setting/versions/1");
     }
 
     @Test
