@@ -155,6 +155,11 @@ class ProducerCheckIT {
     @Test
     void withTheTopicsInPlaceSimulateSendsAndEndsCleanly() throws IOException {
         kafka.createTopics(inputs("ready"), 2);
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            org.awaitility.Awaitility.await("the partitions have leaders").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin.describeTopics(inputs("ready")).allTopicNames().get().values().stream()
+                            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())));
+        }
 
         Run run = cli(simulate(config("ready"), kafka.bootstrapServers()));
 

@@ -117,6 +117,7 @@ class ConfluentInteropIT {
     void recordsSimulateWritesAreReadFieldByFieldByConfluentsDeserializer() throws Exception {
         PipelineConfig config = config("ours");
         kafka.createTopics(inputs(config), 1);
+        awaitLeaders(inputs(config));
 
         Run run = cli("simulate", "--bootstrap-servers", kafka.bootstrapServers(), "--config", configFile(config).toString(),
                 "--days", "40", "--encounters-per-day", "2", "--go-live-days", "0",
@@ -223,6 +224,7 @@ class ConfluentInteropIT {
     void ourProducersExplainTheRefusalOfTopicNameStrategyAndNameTheStrategyToUse() throws Exception {
         PipelineConfig config = config("tns-ours").with(SchemaRegistries.SUBJECT_NAME_STRATEGY, "io.confluent.kafka.serializers.subject.TopicNameStrategy");
         kafka.createTopics(inputs(config), 1);
+        awaitLeaders(inputs(config));
 
         Run run = cli("simulate", "--bootstrap-servers", kafka.bootstrapServers(), "--config", configFile(config).toString(), "--days", "1");
 
@@ -243,6 +245,7 @@ class ConfluentInteropIT {
     void withAutoRegistrationOffOurProducersStopBeforeSendingUntilTheSchemasAreRegistered() throws Exception {
         PipelineConfig config = config("noauto").with(SchemaRegistries.AUTO_REGISTER, "false");
         kafka.createTopics(inputs(config), 1);
+        awaitLeaders(inputs(config));
         String[] simulate = {"simulate", "--bootstrap-servers", kafka.bootstrapServers(), "--config", configFile(config).toString(), "--days", "1",
                 "--encounters-per-day", "4", "--start", Instant.now().minus(Duration.ofDays(10)).toString().substring(0, 10)};
 
