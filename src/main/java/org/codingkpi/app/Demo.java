@@ -81,6 +81,8 @@ public final class Demo implements AutoCloseable {
                 .scenario(o.scenario()).scenarioStart(o.scenarioDay() == null ? null : start.plus(Duration.ofDays(o.scenarioDay())));
         simConfig = (o.messy() ? b.messy() : b).build();
         codec = new EventCodec(new BundledSchemaRegistry());
+        // the same check as simulate and import: a feed never starts against topics that are not there
+        ProducerCheck.check(config, codec, Topics.all(config), ProducerCheck.DEFAULT_TIMEOUT);
         pipeline = Pipeline.start(config, codec, extensions.apply(simConfig));
         Producer<byte[], byte[]> producer = Importer.producer(config);
         SimFeed feed = new SimFeed(config, codec, producer);

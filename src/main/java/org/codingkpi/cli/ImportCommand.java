@@ -2,6 +2,8 @@ package org.codingkpi.cli;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.codingkpi.app.Importer;
+import org.codingkpi.app.ProducerCheck;
+import org.codingkpi.app.Topics;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.serde.SchemaRegistries;
@@ -31,7 +33,11 @@ public final class ImportCommand implements Callable<Integer> {
         if (bootstrap != null) {
             c = c.with(PipelineConfig.BOOTSTRAP_SERVERS, bootstrap);
         }
-        EventCodec codec = new EventCodec(SchemaRegistries.fromConfig(c));
+        EventCodec codec = SchemaRegistries.codec(c);
+        // before the first line is sent: the cluster, the topics (dead-letter too) and the schemas
+        java.util.List<String> topics = new java.util.ArrayList<>(Topics.inputs(c));
+        topics.add(c.deadLetterTopic());
+        ProducerCheck.check(c, codec, topics, ProducerCheck.DEFAULT_TIMEOUT);
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
             Importer.Result r = new Importer(c, codec, System.err).importFile(file, producer);
             System.err.printf("imported %,d lines: %,d records sent, %,d dead-lettered, %,d bad lines reported%n",

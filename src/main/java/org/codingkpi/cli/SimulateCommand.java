@@ -2,7 +2,9 @@ package org.codingkpi.cli;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.codingkpi.app.Importer;
+import org.codingkpi.app.ProducerCheck;
 import org.codingkpi.app.SimFeed;
+import org.codingkpi.app.Topics;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.EventType;
 import org.codingkpi.serde.EventCodec;
@@ -78,9 +80,12 @@ public final class SimulateCommand implements Callable<Integer> {
             return 0;
         }
         PipelineConfig c = PipelineConfig.load(config, System.getenv()).with(PipelineConfig.BOOTSTRAP_SERVERS, target.bootstrap);
+        EventCodec codec = SchemaRegistries.codec(c);
+        // before anything is sent: the cluster, the topics and the schemas (ends within seconds, saying what is missing)
+        ProducerCheck.check(c, codec, Topics.inputs(c), ProducerCheck.DEFAULT_TIMEOUT);
         long n = 0;
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
-            SimFeed feed = new SimFeed(c, new EventCodec(SchemaRegistries.fromConfig(c)), producer);
+            SimFeed feed = new SimFeed(c, codec, producer);
             Simulator simulator = new Simulator(sim);
             while (simulator.hasNext()) {
                 SimEvent e = simulator.next();

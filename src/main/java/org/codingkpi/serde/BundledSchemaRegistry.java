@@ -35,6 +35,12 @@ public final class BundledSchemaRegistry implements SchemaRegistry {
         return id;
     }
 
+    /** In-process, every producer registers: the same as {@link #register}. */
+    @Override
+    public int lookup(String subject, Schema schema) {
+        return register(subject, schema);
+    }
+
     @Override
     public Schema byId(int id) {
         Schema schema = byId.get(id);

@@ -25,13 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * schema of the generated class, so producers may evolve their schemas compatibly. Readers and
  * writers are cached per schema id; instances are thread-safe.
  *
- * <p>Subjects follow the TopicRecordNameStrategy ({@code <topic>-<record full name>}), since the
- * encounters and claims topics each carry two record types.
+ * <p>Subjects follow the TopicRecordNameStrategy ({@code <topic>-<record full name>}) by default,
+ * since the encounters and claims topics each carry two record types; {@link SubjectNameStrategy}
+ * lists the others. With auto-registration off, a producer only looks its schemas up.
  */
 public final class EventCodec {
     public static final byte MAGIC_BYTE = 0;
 
     private final SchemaRegistry registry;
+    private final SubjectNameStrategy naming;
+    private final boolean autoRegister;
     private final Map<Integer, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
     private final Map<String, Integer> writerIds = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
@@ -41,18 +44,54 @@ public final class EventCodec {
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
     public EventCodec(SchemaRegistry registry) {
+        this(registry, SubjectNameStrategy.TOPIC_RECORD, true);
+    }
+
+    /**
+     * @param naming       the subject a producer registers (or looks up) each schema under
+     * @param autoRegister register schemas on first use; false: only look them up (the producer's
+     *                     account may not register)
+     */
+    public EventCodec(SchemaRegistry registry, SubjectNameStrategy naming, boolean autoRegister) {
         this.registry = registry;
+        this.naming = naming;
+        this.autoRegister = autoRegister;
+    }
+
+    public SubjectNameStrategy naming() {
+        return naming;
+    }
+
+    public boolean autoRegister() {
+        return autoRegister;
+    }
+
+    public String subject(String topic, Schema schema) {
+        return naming.subject(topic, schema);
+    }
+
+    /**
+     * The schema id events of this schema carry on this topic: registered under its subject (or, with
+     * auto-registration off, looked up) on first use, then cached.
+     *
+     * @throws SchemaRegistryException when the registry refuses or cannot be reached
+     * @throws SchemaRegistry.NotRegisteredException with auto-registration off, when the subject lacks the schema
+     */
+    public int writerId(String topic, Schema schema) {
+        String subject = subject(topic, schema);
+        // keyed by subject and type: with TopicNameStrategy two types share a subject
+        return writerIds.computeIfAbsent(subject + '\u0000' + schema.getFullName(),
+                k -> autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema));
     }
 
     public SchemaRegistry registry() {
         return registry;
     }
 
-    /** Encodes an event for a topic, registering its schema under {@code topic-fullname} once. */
+    /** Encodes an event for a topic, registering its schema (by default under {@code topic-fullname}) once. */
     public byte[] encode(String topic, SpecificRecord event) {
         Schema schema = event.getSchema();
-        String subject = topic + "-" + schema.getFullName();
-        int id = writerIds.computeIfAbsent(subject, s -> registry.register(s, schema));
+        int id = writerId(topic, schema);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(MAGIC_BYTE);
         out.write(id >>> 24);
@@ -129,7 +168,8 @@ public final class EventCodec {
         try {
             writer = registry.byId(id);
         } catch (SchemaRegistry.UnknownSchemaIdException e) {
-            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "schema id " + id + " is not registered");
+            // not registered, or registered with a reference the registry cannot resolve: the message says which
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, e.getMessage());
         }
         EventType type = writer.getType() == Schema.Type.RECORD ? EventType.of(writer.getFullName()) : null;
         if (type == null) {

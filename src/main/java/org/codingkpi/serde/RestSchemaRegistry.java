@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.AvroRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link UnknownSchemaIdException} (the pipeline's {@code unknown_schema} rejection); any other
  *       failure is a {@link SchemaRegistryException} (a misconfigured URL must not dead-letter every
  *       record).</li>
+ *   <li>Schema references ({@code "references":[{"name","subject","version"}]} in that answer, as
+ *       Confluent's serializers write for shared types): each is fetched with
+ *       {@code GET /subjects/{subject}/versions/{version}} (its own references first) and parsed into
+ *       the same Avro parser before the schema itself; cached like ids. A reference the registry does
+ *       not have is {@link UnknownSchemaIdException} with a message naming it.</li>
  *   <li>Connection errors, timeouts, 408, 429 and 5xx are retried with exponential backoff, a bounded
  *       number of times; with several comma-separated URLs the next one is tried after a connection
  *       error.</li>
@@ -56,6 +62,11 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     /** The registry error code of "schema not found" (Confluent, Apicurio ccompat, Karapace, Redpanda). */
     public static final int SCHEMA_NOT_FOUND = 40403;
+    /** The registry error codes of "subject not found" and "version not found". */
+    public static final int SUBJECT_NOT_FOUND = 40401;
+    public static final int VERSION_NOT_FOUND = 40402;
+    /** How deep references may nest (a reference of a reference ...). */
+    private static final int MAX_REFERENCE_DEPTH = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,8 +82,13 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     private final Duration maxBackoff;
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+    /** Referenced schemas by {@code subject/version}: immutable once registered, so cached like ids. */
+    private final Map<String, Referenced> references = new ConcurrentHashMap<>();
 
     private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    private record Referenced(String schema, JsonNode references) {
     }
 
     private RestSchemaRegistry(Builder b) {
@@ -147,6 +163,94 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         return value;
     }
 
+    /**
+     * {@code POST /subjects/{subject}} with the schema: its id when the subject holds it (cached like
+     * a registration). Registries match the text; when the subject holds no version with this text
+     * (40403), the newest version with the same Avro parsing canonical form (references resolved) is
+     * used, for example one registered from the {@code schemas/*.avsc} files. {@link NotRegisteredException}
+     * when there is none, or no subject (40401).
+     */
+    @Override
+    public int lookup(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = ids.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schemaType", "AVRO");
+        body.put("schema", schema.toString());
+        String what = "looking up schema " + schema.getFullName() + " under subject " + subject;
+        JsonNode answer;
+        try {
+            answer = call("POST", "/subjects/" + pathSegment(subject), body.toString(), what);
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
+                // the subject exists but holds no version with this exact text (registries compare the text,
+                // and one registered from .avsc files, or with references, differs from the event class's):
+                // a version with the same Avro parsing canonical form encodes the same bytes
+                int found = sameCanonicalForm(subject, schema);
+                if (found >= 0) {
+                    ids.put(key, found);
+                    return found;
+                }
+            }
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
+                throw new NotRegisteredException(subject, schema.getFullName());
+            }
+            throw e;
+        }
+        JsonNode id = answer.get("id");
+        if (id == null || !id.canConvertToInt()) {
+            throw new SchemaRegistryException(what + ": the schema registry's answer has no integer \"id\"", 200, -1, null);
+        }
+        ids.put(key, id.intValue());
+        schemas.putIfAbsent(id.intValue(), schema);
+        return id.intValue();
+    }
+
+    /** The id of the newest version of the subject whose schema (references resolved) has the schema's canonical form; -1 if none. */
+    private int sameCanonicalForm(String subject, Schema schema) {
+        String wanted = SchemaNormalization.toParsingForm(schema);
+        JsonNode versions;
+        try {
+            versions = callArray("/subjects/" + pathSegment(subject) + "/versions", "listing the versions of subject " + subject);
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404) {
+                return -1;
+            }
+            throw e;
+        }
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            String version = versions.get(i).asText();
+            JsonNode answer = call("GET", "/subjects/" + pathSegment(subject) + "/versions/" + pathSegment(version), null,
+                    "reading version " + version + " of subject " + subject);
+            JsonNode id = answer.get("id");
+            JsonNode text = answer.get("schema");
+            JsonNode type = answer.get("schemaType");
+            if (id == null || !id.canConvertToInt() || text == null || !text.isTextual()
+                    || type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
+                continue;
+            }
+            try {
+                Schema.Parser parser = new Schema.Parser();
+                resolveReferences(id.intValue(), answer.get("references"), parser, new java.util.HashSet<>());
+                if (wanted.equals(SchemaNormalization.toParsingForm(parser.parse(text.asText())))) {
+                    return id.intValue();
+                }
+            } catch (UnknownSchemaIdException | AvroRuntimeException e) {
+                // a version this client cannot use: not the one
+            }
+        }
+        return -1;
+    }
+
+    /** A GET whose answer is a JSON array (the versions of a subject). */
+    private JsonNode callArray(String path, String what) {
+        // call() wants an object: wrap the array the registry answers with
+        return call("GET", path, null, what, true).get("array");
+    }
+
     @Override
     public Schema byId(int id) {
         Schema cached = schemas.get(id);
@@ -158,7 +262,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         try {
             answer = call("GET", "/schemas/ids/" + id, null, what);
         } catch (SchemaRegistryException e) {
-            if (e.status() == 404 && e.errorCode() == SCHEMA_NOT_FOUND) {
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
                 throw new UnknownSchemaIdException(id);
             }
             throw e;
@@ -172,19 +276,110 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         if (text == null || !text.isTextual()) {
             throw new SchemaRegistryException(what + ": the schema registry's answer has no \"schema\" text", 200, -1, null);
         }
+        Schema.Parser parser = new Schema.Parser();
+        resolveReferences(id, answer.get("references"), parser, new java.util.HashSet<>());
         Schema schema;
         try {
-            schema = new Schema.Parser().parse(text.asText());
-        } catch (SchemaParseException e) {
-            // not a parsable stand-alone Avro schema (for example one with schema references):
-            // not one of the event types as far as this pipeline is concerned
-            throw new UnknownSchemaIdException(id);
+            schema = parser.parse(text.asText());
+        } catch (AvroRuntimeException e) { // SchemaParseException; AvroTypeException for an undefined name
+            // not a parsable Avro schema, even with its references: not one of the five event types
+            throw new UnknownSchemaIdException(id, "schema id " + id + " is not a parsable Avro schema"
+                    + (hasReferences(answer.get("references")) ? " with its references" : "") + " (" + sanitize(String.valueOf(e.getMessage())) + ")");
         }
         Schema raced = schemas.putIfAbsent(id, schema);
         return raced != null ? raced : schema;
     }
 
+    private static boolean hasReferences(JsonNode references) {
+        return references != null && references.isArray() && !references.isEmpty();
+    }
+
+    /**
+     * Makes the named types a schema refers to known to the parser, depth first: each reference
+     * ({@code name}, {@code subject}, {@code version}) is fetched with
+     * {@code GET /subjects/{subject}/versions/{version}} (cached for the life of the client, like
+     * ids), its own references resolved first. A reference the registry does not have (40401 subject
+     * or 40402 version not found) makes the whole id unknown, with a message that names it.
+     */
+    private void resolveReferences(int id, JsonNode references, Schema.Parser parser, java.util.Set<String> visiting) {
+        if (!hasReferences(references)) {
+            return;
+        }
+        if (visiting.size() > MAX_REFERENCE_DEPTH) {
+            throw new UnknownSchemaIdException(id, "schema id " + id + " has references nested deeper than " + MAX_REFERENCE_DEPTH);
+        }
+        for (JsonNode ref : references) {
+            String name = text(ref, "name");
+            String subject = text(ref, "subject");
+            String version = text(ref, "version");
+            if (subject == null || version == null) {
+                throw new UnknownSchemaIdException(id, "schema id " + id + " has a reference without subject or version");
+            }
+            if (name != null && parser.getTypes().containsKey(name)) {
+                continue;
+            }
+            String key = subject + "/" + version;
+            if (!visiting.add(key)) {
+                continue;
+            }
+            Referenced referenced = referenced(id, name, subject, version);
+            resolveReferences(id, referenced.references(), parser, visiting);
+            if (name == null || !parser.getTypes().containsKey(name)) {
+                try {
+                    parser.parse(referenced.schema());
+                } catch (AvroRuntimeException e) { // SchemaParseException; AvroTypeException for an undefined name
+                    throw new UnknownSchemaIdException(id, "schema id " + id + " references " + describeRef(name, subject, version)
+                            + ", which is not a parsable Avro schema (" + sanitize(String.valueOf(e.getMessage())) + ")");
+                }
+            }
+        }
+    }
+
+    private Referenced referenced(int id, String name, String subject, String version) {
+        String key = subject + "/" + version;
+        Referenced cached = references.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String what = "resolving the reference " + describeRef(name, subject, version) + " of schema id " + id;
+        JsonNode answer;
+        try {
+            answer = call("GET", "/subjects/" + pathSegment(subject) + "/versions/" + pathSegment(version), null, what);
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == VERSION_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
+                throw new UnknownSchemaIdException(id, "schema id " + id + " references " + describeRef(name, subject, version)
+                        + ", which the schema registry does not have (error " + e.errorCode() + ")");
+            }
+            throw e;
+        }
+        JsonNode type = answer.get("schemaType");
+        if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
+            throw new UnknownSchemaIdException(id, "schema id " + id + " references " + describeRef(name, subject, version)
+                    + ", which is a " + type.asText() + " schema, not Avro");
+        }
+        JsonNode text = answer.get("schema");
+        if (text == null || !text.isTextual()) {
+            throw new SchemaRegistryException(what + ": the schema registry's answer has no \"schema\" text", 200, -1, null);
+        }
+        Referenced r = new Referenced(text.asText(), answer.get("references"));
+        Referenced raced = references.putIfAbsent(key, r);
+        return raced != null ? raced : r;
+    }
+
+    private static String describeRef(String name, String subject, String version) {
+        return (name != null ? name + " " : "") + "(subject " + subject + ", version " + version + ")";
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
     private JsonNode call(String method, String path, String body, String what) {
+        return call(method, path, body, what, false);
+    }
+
+    private JsonNode call(String method, String path, String body, String what, boolean array) {
         Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {
             int index = Math.floorMod(current.get(), baseUrls.size());
@@ -205,7 +400,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
                 HttpResponse<String> response = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
-                    return parseAnswer(response, what, base);
+                    return array ? parseArray(response, what, base) : parseAnswer(response, what, base);
                 }
                 error = httpError(response, what, base);
                 if (!retryable(status)) {
@@ -235,6 +430,22 @@ public final class RestSchemaRegistry implements SchemaRegistry {
 
     private static boolean retryable(int status) {
         return status >= 500 || status == 408 || status == 429;
+    }
+
+    private static JsonNode parseArray(HttpResponse<String> response, String what, URI base) {
+        try {
+            JsonNode node = JSON.readTree(response.body());
+            if (node != null && node.isArray()) {
+                ObjectNode wrapped = JSON.createObjectNode();
+                wrapped.set("array", node);
+                return wrapped;
+            }
+        } catch (JsonProcessingException e) {
+            // below
+        }
+        throw new SchemaRegistryException(what + ": " + base + " answered HTTP " + response.statusCode() + " with "
+                + contentType(response) + " that is not a schema registry answer; check schema.registry.url (Apicurio: "
+                + ".../apis/ccompat/v7)", response.statusCode(), -1, null);
     }
 
     private static JsonNode parseAnswer(HttpResponse<String> response, String what, URI base) {

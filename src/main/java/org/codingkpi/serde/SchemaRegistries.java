@@ -20,9 +20,38 @@ import java.security.KeyStore;
  * {@code simulate}; {@code demo} and {@code replay} always use the bundled one.
  */
 public final class SchemaRegistries {
+    /** Subject naming of the producers: TopicRecordNameStrategy (default), RecordNameStrategy or TopicNameStrategy. */
+    public static final String SUBJECT_NAME_STRATEGY = "schema.registry.subject.name.strategy";
+    /** Whether the producers register their schemas (default true) or only look them up. */
+    public static final String AUTO_REGISTER = "schema.registry.auto.register";
+
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistries.class);
 
     private SchemaRegistries() {
+    }
+
+    /**
+     * The codec of a producer ({@code import}, {@code simulate}) or of the pipeline: the registry of
+     * {@link #fromConfig}, with the subject naming ({@value #SUBJECT_NAME_STRATEGY}) and
+     * auto-registration ({@value #AUTO_REGISTER}) of the configuration.
+     */
+    public static EventCodec codec(PipelineConfig config) {
+        SubjectNameStrategy naming;
+        try {
+            naming = SubjectNameStrategy.parse(config.get(SUBJECT_NAME_STRATEGY));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SUBJECT_NAME_STRATEGY + ": " + e.getMessage(), e);
+        }
+        String auto = config.get(AUTO_REGISTER);
+        boolean autoRegister = true;
+        if (auto != null && !auto.isBlank()) {
+            String v = auto.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException(AUTO_REGISTER + ": expected true or false, got \"" + auto + "\"");
+            }
+            autoRegister = v.equals("true");
+        }
+        return new EventCodec(fromConfig(config), naming, autoRegister);
     }
 
     public static SchemaRegistry fromConfig(PipelineConfig config) {

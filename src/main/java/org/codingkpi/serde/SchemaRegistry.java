@@ -14,16 +14,43 @@ public interface SchemaRegistry {
     int register(String subject, Schema schema);
 
     /**
+     * The id of the schema under the subject, without registering it (for producers whose account
+     * may not register: {@code schema.registry.auto.register=false}).
+     *
+     * @throws NotRegisteredException when the subject does not hold the schema
+     */
+    int lookup(String subject, Schema schema);
+
+    /**
      * The schema registered under that id.
      *
      * @throws UnknownSchemaIdException when the registry has no schema with that id
      */
     Schema byId(int id);
 
+    /** Thrown by {@link #lookup} when the subject does not hold the schema. */
+    final class NotRegisteredException extends RuntimeException {
+        private final String subject;
+
+        public NotRegisteredException(String subject, String recordName) {
+            super("schema " + recordName + " is not registered under subject " + subject);
+            this.subject = subject;
+        }
+
+        public String subject() {
+            return subject;
+        }
+    }
+
     /** Thrown when an id is not known to the registry. */
     final class UnknownSchemaIdException extends RuntimeException {
         public UnknownSchemaIdException(int id) {
             super("schema id " + id + " is not registered");
+        }
+
+        /** An id the registry has, but whose schema cannot be used: the message says why (never a schema body). */
+        public UnknownSchemaIdException(int id, String message) {
+            super(message);
         }
     }
 }

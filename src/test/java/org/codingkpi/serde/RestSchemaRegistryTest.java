@@ -132,6 +132,113 @@ class RestSchemaRegistryTest {
         assertThatThrownBy(() -> client().byId(5)).isInstanceOf(SchemaRegistry.UnknownSchemaIdException.class);
     }
 
+    private static String avsc(String name) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("schemas", name + ".avsc"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code /schemas/ids} or {@code /subjects/../versions/..} answer: an .avsc file and its references. */
+    private static String answer(String avscName, String... referencedTypes) {
+        StringBuilder refs = new StringBuilder("[");
+        for (String t : referencedTypes) {
+            refs.append(refs.length() > 1 ? "," : "").append("{\"name\":\"org.codingkpi.events.").append(t)
+                    .append("\",\"subject\":\"org.codingkpi.events.").append(t).append("\",\"version\":1}");
+        }
+        return "{\"schema\":" + JSON.valueToTree(avsc(avscName)) + ",\"references\":" + refs.append("]") + "}";
+    }
+
+    private static String canonical(Schema s) {
+        return org.apache.avro.SchemaNormalization.toParsingForm(s);
+    }
+
+    @Test
+    void referencesAreResolvedThroughTheRegistryDepthFirstAndCached() {
+        // EncounterCoded as the .avsc files have it: Setting, CodingMode and CodeEntry by reference,
+        // CodeEntry with references of its own (CodeSystem, CodeSource)
+        reply(200, answer("EncounterCoded", "Setting", "CodingMode", "CodeEntry"));
+        reply(200, answer("Setting"));
+        reply(200, answer("CodingMode"));
+        reply(200, answer("CodeEntry", "CodeSystem", "CodeSource"));
+        reply(200, answer("CodeSystem"));
+        reply(200, answer("CodeSource"));
+        reply(200, answer("EncounterDischarged", "Setting"));
+        RestSchemaRegistry registry = client();
+
+        assertThat(canonical(registry.byId(10))).isEqualTo(canonical(EventType.EncounterCoded.schema()));
+        assertThat(canonical(registry.byId(11))).isEqualTo(canonical(DISCHARGED));
+        assertThat(canonical(registry.byId(10))).isEqualTo(canonical(EventType.EncounterCoded.schema()));
+
+        assertThat(seen.stream().map(Seen::path).toList()).containsExactly(
+                "/apis/ccompat/v7/schemas/ids/10",
+                "/apis/ccompat/v7/subjects/org.codingkpi.events.Setting/versions/1",
+                "/apis/ccompat/v7/subjects/org.codingkpi.events.CodingMode/versions/1",
+                "/apis/ccompat/v7/subjects/org.codingkpi.events.CodeEntry/versions/1",
+                "/apis/ccompat/v7/subjects/org.codingkpi.events.CodeSystem/versions/1",
+                "/apis/ccompat/v7/subjects/org.codingkpi.events.CodeSource/versions/1",
+                // Setting is cached from the first id's resolution
+                "/apis/ccompat/v7/schemas/ids/11");
+    }
+
+    @Test
+    void aReferenceTheRegistryDoesNotHaveIsAnUnknownSchemaRejectionThatNamesIt() {
+        reply(200, answer("EncounterDischarged", "Setting"));
+        reply(404, "{\"error_code\":40401,\"message\":\"Subject 'org.codingkpi.events.Setting' not found.\"}");
+        EventCodec codec = new EventCodec(client());
+        byte[] record = {EventCodec.MAGIC_BYTE, 0, 0, 0, 12, 0};
+
+        assertThatThrownBy(() -> codec.decode(record))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(org.codingkpi.events.RejectReason.UNKNOWN_SCHEMA);
+                    assertThat(e.getMessage()).isEqualTo("unknown_schema: schema id 12 references org.codingkpi.events.Setting"
+                            + " (subject org.codingkpi.events.Setting, version 1), which the schema registry does not have (error 40401)");
+                });
+    }
+
+    @Test
+    void aSchemaWithReferencesTheAnswerLeavesOutIsUnknownAndSaysItCannotBeParsed() {
+        reply(200, answer("EncounterDischarged"));
+
+        assertThatThrownBy(() -> client().byId(13))
+                .isInstanceOf(SchemaRegistry.UnknownSchemaIdException.class)
+                .hasMessageStartingWith("schema id 13 is not a parsable Avro schema (")
+                .hasMessageContaining("Setting");
+    }
+
+    @Test
+    void lookupAsksTheSubjectWithoutRegisteringAndANotFoundIsNotRegistered() throws IOException {
+        reply(200, "{\"subject\":\"encounters-org.codingkpi.events.EncounterDischarged\",\"id\":8,\"version\":1}");
+        reply(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+        reply(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+        RestSchemaRegistry registry = client();
+
+        assertThat(registry.lookup("encounters-org.codingkpi.events.EncounterDischarged", DISCHARGED)).isEqualTo(8);
+        assertThatThrownBy(() -> registry.lookup("claims-org.codingkpi.events.ClaimPaid", EventType.ClaimPaid.schema()))
+                .isInstanceOf(SchemaRegistry.NotRegisteredException.class)
+                .hasMessage("schema org.codingkpi.events.ClaimPaid is not registered under subject claims-org.codingkpi.events.ClaimPaid");
+
+        assertThat(seen.get(0).method()).isEqualTo("POST");
+        assertThat(seen.get(0).path()).isEqualTo("/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged");
+        assertThat(JSON.readTree(seen.get(0).body()).get("schemaType").asText()).isEqualTo("AVRO");
+    }
+
+    @Test
+    void lookupFindsAVersionRegisteredFromTheAvscFilesByItsCanonicalForm() {
+        reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+        reply(200, "[1,2]");
+        reply(200, "{\"id\":21,\"version\":2," + answer("EncounterDischarged", "Setting").substring(1));
+        reply(200, answer("Setting"));
+
+        assertThat(client().lookup("encounters-org.codingkpi.events.EncounterDischarged", DISCHARGED)).isEqualTo(21);
+        assertThat(seen.stream().map(Seen::path).toList()).containsExactly(
+                "/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged",
+                "/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged/versions",
+                "/apis/ccompat/v7/subjects/encounters-org.codingkpi.events.EncounterDischarged/versions/2",
+                "/apis/ccompat/v7/subjects/org.codingkpi.events.Setting/versions/1");
+    }
+
     @Test
     void serverErrorsAreRetriedWithBackoff() {
         reply(503, "{\"error_code\":50003,\"message\":\"forwarding failed\"}");

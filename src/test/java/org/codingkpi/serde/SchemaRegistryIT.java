@@ -168,6 +168,72 @@ class SchemaRegistryIT {
         assertThat(decoded).isEqualTo(event);
     }
 
+    @Test
+    void aSchemaRegisteredWithReferencesIsResolvedThroughTheRegistry() throws Exception {
+        // the .avsc files as they are: shared types registered once under their own subjects,
+        // the event schema referring to them (as Confluent's serializers and many teams register)
+        for (String shared : List.of("Setting", "CodingMode", "CodeSystem", "CodeSource")) {
+            registerAvsc("org.codingkpi.events." + shared, shared);
+        }
+        registerAvsc("org.codingkpi.events.CodeEntry", "CodeEntry", "CodeSystem", "CodeSource");
+        int id = registerAvsc("encounters-refs-org.codingkpi.events.EncounterCoded", "EncounterCoded", "Setting", "CodingMode", "CodeEntry");
+        assertThat(get("/schemas/ids/" + id).get("references")).hasSize(3);
+
+        org.codingkpi.events.EncounterCoded event = coded("E-IT-3", T0, hours(20), 1, org.codingkpi.events.CodingMode.AI_ASSISTED).build();
+        byte[] bytes = withId(new EventCodec(new BundledSchemaRegistry()).encode("encounters", event), id);
+
+        assertThat(new EventCodec(client()).decode(bytes)).isEqualTo(event);
+    }
+
+    @Test
+    void aRecordWhoseSchemaReferenceTheRegistryLacksIsAnUnknownSchemaRejectionThatSaysSo() throws Exception {
+        // Apicurio's own API stores a reference to a subject that does not exist (its Confluent API refuses that,
+        // and refuses deleting a referenced subject); the Confluent API then serves the id with that reference
+        String body = JSON.createObjectNode()
+                .put("content", java.nio.file.Files.readString(java.nio.file.Path.of("schemas", "EncounterDischarged.avsc")))
+                .set("references", JSON.createArrayNode().add(JSON.createObjectNode()
+                        .put("name", "org.codingkpi.events.Setting").put("artifactId", "org.codingkpi.events.RemovedSetting").put("version", "1")))
+                .toString();
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(apicurio.baseUrl() + "/apis/registry/v2/groups/default/artifacts"))
+                .header("Content-Type", "application/create.extended+json").header("X-Registry-ArtifactType", "AVRO")
+                .header("X-Registry-ArtifactId", "encounters-dangling-org.codingkpi.events.EncounterDischarged")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        int id = JSON.readTree(created.body()).get("contentId").asInt();
+        byte[] bytes = withId(new EventCodec(new BundledSchemaRegistry()).encode("encounters", discharged("E-IT-4", T0).build()), id);
+
+        assertThatThrownBy(() -> new EventCodec(client()).decode(bytes))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(RejectReason.UNKNOWN_SCHEMA);
+                    assertThat(e.detail()).isEqualTo("schema id " + id + " references org.codingkpi.events.Setting (subject "
+                            + "org.codingkpi.events.RemovedSetting, version 1), which the schema registry does not have (error 40401)");
+                });
+    }
+
+    /** Registers a file of schemas/ under a subject, with references to the named shared types (version 1 of their subjects). */
+    private static int registerAvsc(String subject, String file, String... references) throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("schemaType", "AVRO")
+                .put("schema", java.nio.file.Files.readString(java.nio.file.Path.of("schemas", file + ".avsc")));
+        ArrayNode refs = body.putArray("references");
+        for (String r : references) {
+            refs.addObject().put("name", "org.codingkpi.events." + r).put("subject", "org.codingkpi.events." + r).put("version", 1);
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(apicurio.ccompatUrl() + "/subjects/"
+                        + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions"))
+                .header("Content-Type", RestSchemaRegistry.CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("registering " + subject + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("id").asInt();
+    }
+
+    /** The same wire-format record with another schema id. */
+    private static byte[] withId(byte[] wireFormat, int id) {
+        byte[] copy = wireFormat.clone();
+        ByteBuffer.wrap(copy, 1, 4).putInt(id);
+        return copy;
+    }
+
     private static Object toGeneric(EncounterDischarged event, Schema.Field f) {
         Object v = event.get(f.pos());
         if (v instanceof Enum<?> e) {
