@@ -26,7 +26,7 @@ import org.codingkpi.serde.SchemaRegistries;
 import org.codingkpi.simulator.SimEvent;
 import org.codingkpi.simulator.Simulator;
 import org.codingkpi.simulator.SimulatorConfig;
-import org.codingkpi.topology.DeadLetterHandler;
+import org.codingkpi.deadletter.DeadLetterHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

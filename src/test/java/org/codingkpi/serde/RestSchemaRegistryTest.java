@@ -1,5 +1,6 @@
 package org.codingkpi.serde;
 
+import org.codingkpi.events.InvalidEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
