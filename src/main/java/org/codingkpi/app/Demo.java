@@ -10,7 +10,6 @@ import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.simulator.SimEvent;
 import org.codingkpi.simulator.Scenario;
 import org.codingkpi.simulator.Simulator;
 import org.codingkpi.simulator.SimulatorConfig;
@@ -58,8 +57,8 @@ public final class Demo implements AutoCloseable {
     private final PipelineConfig config;
     private final EventCodec codec;
     private AuditTail auditTail;
+    private final LiveFeed liveFeed;
     private volatile boolean running = true;
-    private volatile long sent;
 
     private Demo(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions) throws IOException {
         options = o;
@@ -83,22 +82,10 @@ public final class Demo implements AutoCloseable {
         codec = new EventCodec(new BundledSchemaRegistry());
         pipeline = Pipeline.start(config, codec, extensions.apply(simConfig));
         Producer<byte[], byte[]> producer = Importer.producer(config);
-        SimFeed feed = new SimFeed(config, codec, producer);
-        long wallStart = System.currentTimeMillis();
-        long simStart = start.toEpochMilli();
+        liveFeed = new LiveFeed(new Simulator(simConfig), new SimFeed(config, codec, producer), producer, start, o.speed());
         feeder = new Thread(() -> {
             try (producer) {
-                Simulator sim = new Simulator(simConfig);
-                while (running && sim.hasNext()) {
-                    SimEvent e = sim.next();
-                    long due = e.deliveredAt().toEpochMilli();
-                    while (running && simNow(wallStart, simStart, o.speed()) < due) {
-                        producer.flush();
-                        Thread.sleep(20);
-                    }
-                    feed.send(e, System.currentTimeMillis());
-                    sent++;
-                }
+                liveFeed.run(() -> running, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -107,12 +94,6 @@ public final class Demo implements AutoCloseable {
         }, "demo-feed");
         feeder.setDaemon(true);
         feeder.start();
-    }
-
-    /** Simulated now: compressed time from the start, never ahead of the wall clock. */
-    static long simNow(long wallStart, long simStart, double speed) {
-        long wall = System.currentTimeMillis();
-        return Math.min(wall, simStart + (long) ((wall - wallStart) * speed));
     }
 
     public static Demo start(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions)
@@ -148,7 +129,7 @@ public final class Demo implements AutoCloseable {
     }
 
     public long sent() {
-        return sent;
+        return liveFeed.sent();
     }
 
     public void awaitTermination() throws InterruptedException {

@@ -1,5 +1,6 @@
 package org.codingkpi.cli;
 
+import org.codingkpi.app.Clusters;
 import org.codingkpi.app.Pipeline;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.serde.EventCodec;
@@ -21,6 +22,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());
+        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
         Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         pipeline.awaitTermination();

@@ -78,7 +78,7 @@ class StackConfigTest {
     void imagesArePinnedAndNoSecretIsWrittenInTheComposeFile() throws Exception {
         JsonNode services = Tools.readYaml(Tools.repoRoot().resolve("docker-compose.yml")).path("services");
         List<String> expectedServices = List.of("kafka", "kafka-init", "schema-registry", "coding-kpi",
-                "prometheus", "alertmanager", "grafana");
+                "feeder", "prometheus", "alertmanager", "grafana");
 
         assertThat(services.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrderElementsOf(expectedServices);
         services.properties().forEach(service -> {
