@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Runs the pipeline against an existing Kafka cluster.",
         description = {"Runs the pipeline against an existing Kafka cluster until stopped (SIGTERM / Ctrl-C).",
                 "Settings: the properties file, then CODING_KPI_* and KAFKA_* environment variables, then defaults."})
 public final class RunCommand implements Callable<Integer> {

@@ -29,7 +29,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Simulates a coding department: JSON lines, Kafka, or live feed.",
         description = {"Simulates a hospital coding department (seeded, deterministic): discharges, AI suggestions, codings,",
                 "recodes, claims, denials with CARC/RARC codes, appeals. Writes JSON lines or sends to Kafka; with --live,",
                 "sends a compressed history and then keeps feeding in real time until stopped (the compose stack's feeder)."})
