@@ -108,7 +108,7 @@ public final class Demo implements AutoCloseable {
         out.printf("  metrics      http://localhost:%d/metrics   (coding_* families; try: curl -s localhost:%d/metrics | grep ^coding_)%n", port, port);
         out.printf("  health       http://localhost:%d/health/ready%n", port);
         out.printf("  Kafka        %s  (topics encounters, ai-suggestions, claims, coding-kpi-dead-letter)%n", kafka.bootstrapServers());
-        out.printf("  dashboards   docker-compose up (see README) or point your Prometheus at the metrics URL%n");
+        out.printf("  dashboards   docker compose up (see README; the stack publishes its own metrics on 9465) or point your Prometheus at this URL%n");
         out.printf("  audit        java -jar target/coding-kpi.jar audit --bootstrap-servers %s   (findings with their evidence)%n",
                 kafka.bootstrapServers());
         if (options.scenario() != Scenario.NONE) {
