@@ -27,9 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -103,6 +101,14 @@ class ComposeFeederIT {
     void theFeederOfTheStackFeedsItsPipelineThroughTheStacksRegistryWithoutADeadLetter() throws Exception {
         JsonNode services = new YAMLMapper().readTree(Path.of(System.getProperty("basedir", "."), "docker-compose.yml").toFile())
                 .path("services");
+        // the registry's healthcheck, exactly as compose runs it, against the real registry
+        JsonNode check = services.path("schema-registry").path("healthcheck").path("test");
+        assertThat(check.get(1).asText() + " " + check.get(2).asText()).isEqualTo("bash -c");
+        String script = check.get(3).asText().replace("/dev/tcp/127.0.0.1/8080", "/dev/tcp/127.0.0.1/" + URI.create(registry.baseUrl()).getPort());
+        Process health = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+        assertThat(health.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(health.exitValue()).as("the schema-registry healthcheck against a ready registry").isZero();
+
         pipeline = start("pipeline", services.path("coding-kpi").path("command"));
         await("the pipeline is ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> alive(pipeline, "pipeline") && Scrape.ready(metricsPort));
