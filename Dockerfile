@@ -2,7 +2,7 @@
 #   mvn -q -DskipTests package && docker build -t coding-kpi:local .
 # (docker-compose.yml builds it the same way.) The configuration is mounted at
 # /etc/coding-kpi/app.properties; state stores live in /var/lib/coding-kpi (a volume).
-FROM eclipse-temurin:17.0.15_6-jre
+FROM eclipse-temurin:17.0.20.1_1-jre-noble
 
 RUN groupadd --system coding \
  && useradd --system --gid coding --home-dir /var/lib/coding-kpi --shell /usr/sbin/nologin coding \

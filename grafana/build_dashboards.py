@@ -6,16 +6,22 @@
 
 The JSON files are generated: change a query here, run the script, commit both. Each dashboard
 keeps all its queries in one dict `Q` at the top of its function. Every selector of a coding_*
-metric is checked against the label table below (shared/spec/KPIS.md §3 and §5, ROI.md): a
-misspelt metric or a filter on a label the metric does not have fails the build, so a dashboard
-filter never silently empties a panel.
+metric is checked against the label table below (the metric catalogue of docs/observability.md):
+a misspelt metric or a filter on a label the metric does not have fails the build, so a
+dashboard filter never silently empties a panel.
+
+The dashboards import into any Grafana: the datasource is a dashboard variable ($datasource,
+`__inputs` for the import dialog), and every metric selector gets `job=~"$job",instance=~"$instance"`
+added here, so another scrape of the same metrics (a staging pipeline, a replay) is never summed
+in. A panel that ignores a dashboard filter says so in its description (added here, from the
+filters its queries use).
 """
 import json
 import pathlib
 import re
 import sys
 
-DS = {"type": "prometheus", "uid": "prometheus"}
+DS = {"type": "prometheus", "uid": "${datasource}"}
 OUT = pathlib.Path(__file__).resolve().parent / "provisioning" / "dashboards"
 
 # Labels of every coding_* metric (histograms: the base name; _bucket adds "le").
@@ -225,10 +231,15 @@ def bargauge(title, description, queries, unit, steps=None, no_value=None, insta
     return p
 
 
-def table(title, description, queries, unit, rename, no_value=None, sort_by=None):
-    """Instant queries as a table; several queries are merged on their common labels."""
+def table(title, description, queries, unit, rename, no_value=None, sort_by=None, units=None):
+    """Instant queries as a table; several queries are merged on their common labels. units: one
+    per value column (in the order of rename) when the columns differ, so that counts, dollars
+    and ratios are never shown in one unit."""
     p = base("table", title, description, targets(queries, instant=True, fmt="table"), unit,
              None, no_value)
+    for column, column_unit in zip(rename, units or []):
+        p["fieldConfig"]["overrides"].append({"matcher": {"id": "byName", "options": column},
+                                              "properties": [{"id": "unit", "value": column_unit}]})
     values = {"Value": rename[0]} if len(queries) == 1 else {
         f"Value #{chr(ord('A') + i)}": r for i, r in enumerate(rename)}
     p["transformations"] = ([{"id": "merge", "options": {}}] if len(queries) > 1 else []) + [
@@ -271,23 +282,41 @@ def heatmap(title, description, expr, unit):
 # Template variables
 
 VARIABLE_SOURCES = {  # variable -> (metric it is read from, label)
+    "job": ("coding_pipeline_ready", "job"),
+    "instance": ("coding_pipeline_ready", "instance"),
     "facility": ("coding_encounters_discharged_total", "facility"),
     "setting": ("coding_encounters_coded_total", "setting"),
     "specialty": ("coding_encounters_coded_total", "specialty"),
     "payer": ("coding_claims_adjudicated_total", "payer"),
     "model_version": ("coding_ai_suggestions_total", "model_version"),
-    "instance": ("coding_pipeline_ready", "instance"),
 }
+
+# Variables every dashboard has, before its own filters: which Prometheus, which pipeline.
+COMMON_VARIABLES = ("datasource", "job", "instance")
+# Variables that are not filters (nothing to ignore): the window, the hourly cost.
+NOT_FILTERS = {"datasource", "job", "instance", "window", "coder_hourly_cost"}
+
+
+def datasource_var():
+    return {"name": "datasource", "label": "Prometheus", "type": "datasource", "query": "prometheus",
+            "description": "The Prometheus that scrapes the pipeline.", "hide": 0,
+            "includeAll": False, "multi": False, "regex": "", "refresh": 1, "options": [],
+            "current": {}}
 
 
 def query_var(name, label):
     metric, lab = VARIABLE_SOURCES[name]
-    q = f"label_values({metric}, {lab})"
-    return {"name": name, "label": label, "type": "query", "datasource": DS,
-            "query": {"query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery"},
-            "definition": q, "refresh": 2, "sort": 1, "regex": "", "hide": 0,
-            "includeAll": True, "multi": True, "allValue": ".*", "options": [],
-            "current": {"selected": True, "text": ["All"], "value": ["$__all"]}}
+    scope = {"job": "", "instance": '{job=~"$job"}'}.get(name, '{job=~"$job",instance=~"$instance"}')
+    q = f"label_values({metric}{scope}, {lab})"
+    v = {"name": name, "label": label, "type": "query", "datasource": DS,
+         "query": {"query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery"},
+         "definition": q, "refresh": 2, "sort": 1, "regex": "", "hide": 0,
+         "includeAll": True, "multi": True, "allValue": ".*", "options": [],
+         "current": {"selected": True, "text": ["All"], "value": ["$__all"]}}
+    if name == "job":
+        v["description"] = ("Prometheus job of the pipeline (job label of its scrape). Pick one when "
+                            "several pipelines (production, staging, a replay) are scraped.")
+    return v
 
 
 def window_var(default, description):
@@ -309,18 +338,95 @@ WINDOW_HELP = ("Window of the rates and ratios (Prometheus range). Short windows
                "are noisy on low volume; 28d matches the alert baselines.")
 
 
+SCOPE = 'job=~"$job",instance=~"$instance"'
+METRIC = re.compile(r"(coding|kafka|jvm|process)_[a-z0-9_]+")
+GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\(")
+
+
+def scoped(expr):
+    """Adds job=~"$job",instance=~"$instance" to every metric selector of expr (names in label
+    matchers, in by (...) / on (...) lists and in strings are left alone)."""
+    out, i, depth_brace, skip_parens = [], 0, 0, 0
+    while i < len(expr):
+        ch = expr[i]
+        if ch == '"':
+            j = i + 1
+            while expr[j] != '"':
+                j += 2 if expr[j] == "\\" else 1
+            out.append(expr[i:j + 1])
+            i = j + 1
+            continue
+        g = GROUPING.match(expr, i)
+        if g and (i == 0 or not (expr[i - 1].isalnum() or expr[i - 1] == "_")):
+            j = expr.index(")", g.end())
+            out.append(expr[i:j + 1])
+            i = j + 1
+            continue
+        if ch == "{":
+            depth_brace += 1
+        elif ch == "}":
+            depth_brace -= 1
+        m = METRIC.match(expr, i)
+        if m and depth_brace == 0 and (i == 0 or not (expr[i - 1].isalnum() or expr[i - 1] in "_:")):
+            out.append(m.group(0))
+            i = m.end()
+            if i < len(expr) and expr[i] == "{":
+                out.append("{" + SCOPE + ("," if expr[i + 1] != "}" else ""))
+                i += 1
+                depth_brace += 1
+            else:
+                out.append("{" + SCOPE + "}")
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def ignored_filters(panel, variables):
+    """Dashboard filters none of the panel's queries uses."""
+    used = set()
+    for t in panel.get("targets", []):
+        used |= set(re.findall(r"\$(\w+)", t["expr"]))
+    return [v for v in variables if v["name"] not in NOT_FILTERS and v["name"] not in used]
+
+
 def dashboard(uid, title, description, variables, layout, time_from, annotations=()):
+    variables = [datasource_var(), query_var("job", "Job"), query_var("instance", "Instance")] + \
+        [v for v in variables if v["name"] not in COMMON_VARIABLES]
+    names = {v["name"] for v in variables}
     for p in layout.panels:
         for t in p.get("targets", []):
             check_query(t["expr"], f"{uid} / {p['title']}")
+            t["expr"] = scoped(t["expr"])
             for var in re.findall(r"\$([a-z_]+)", t["expr"]):
-                if not var.startswith("__") and var not in {v["name"] for v in variables}:
+                if not var.startswith("__") and var not in names:
                     raise SystemExit(f"{uid} / {p['title']}: undefined variable ${var}")
+        if re.search(r"[\w/.-]+\.(md|yml|yaml|py|json|properties)\b", p.get("description", "") + p.get("title", "")):
+            raise SystemExit(f"{uid} / {p['title']}: names a file users of an imported dashboard do not have")
+        if p.get("type") != "row" and any("payer" in re.split(r"\s*,\s*", g)
+                                          for t in p.get("targets", [])
+                                          for g in re.findall(r"\bby \(([^)]*)\)", t["expr"])):
+            drill_down(p, "payer", "coding-denials", "coding-kpis-denials", "Denials of payer ${__field.labels.payer}"
+                       if p["type"] != "table" else "Denials of payer ${__data.fields.payer}",
+                       table=p["type"] == "table")
+        ignored = ignored_filters(p, variables) if p.get("type") != "row" else []
+        if ignored:
+            p["description"] += " Ignores the dashboard filter" + ("s " if len(ignored) > 1 else " ") + \
+                ", ".join(v["label"] for v in ignored) + "."
     for a in annotations:
         check_query(a["expr"], f"{uid} / annotation {a['name']}")
+    if re.search(r"[\w/.-]+\.(md|yml|yaml|py|json)\b", description):
+        raise SystemExit(f"{uid}: its description names a file users of an imported dashboard do not have")
+    panel_types = sorted({p["type"] for p in layout.panels if p["type"] != "row"})
     return {
+        "__inputs": [{"name": "DS_PROMETHEUS", "label": "Prometheus", "description": "The Prometheus that "
+                      "scrapes the coding-kpi pipeline", "type": "datasource", "pluginId": "prometheus",
+                      "pluginName": "Prometheus"}],
+        "__requires": [{"type": "grafana", "id": "grafana", "name": "Grafana", "version": "10.0.0"},
+                       {"type": "datasource", "id": "prometheus", "name": "Prometheus", "version": "1.0.0"}]
+        + [{"type": "panel", "id": t, "name": t, "version": ""} for t in panel_types],
         "uid": uid, "title": title, "description": description, "tags": ["coding-kpi"],
-        "timezone": "utc", "editable": False, "graphTooltip": 1, "schemaVersion": 39,
+        "timezone": "browser", "editable": False, "graphTooltip": 1, "schemaVersion": 39,
         "version": 1, "refresh": "1m", "time": {"from": time_from, "to": "now"},
         "links": [{"type": "dashboards", "tags": ["coding-kpi"], "asDropdown": False,
                    "title": "Coding KPI dashboards", "includeVars": True, "keepTime": True,
@@ -332,6 +438,18 @@ def dashboard(uid, title, description, variables, layout, time_from, annotations
         "templating": {"list": variables},
         "panels": layout.panels,
     }
+
+
+def drill_down(panel, label, to_uid, to_slug, title, table=False):
+    """A data link on each series (table: each row) of the panel: open dashboard to_uid filtered
+    on that series' label value (e.g. payer), keeping the time range, the datasource and the job.
+    Every panel that shows a payer links to the Denials dashboard filtered on it."""
+    value = f"${{__data.fields.{label}}}" if table else f"${{__field.labels.{label}}}"
+    panel["fieldConfig"]["defaults"]["links"] = [{
+        "title": title, "targetBlank": False,
+        "url": f"/d/{to_uid}/{to_slug}?var-{label}={value}&${{datasource:queryparam}}"
+               f"&${{job:queryparam}}&${{instance:queryparam}}&${{__url_time_range}}"}]
+    return panel
 
 
 def alert_annotation(name, alert, text_labels):
@@ -371,8 +489,7 @@ def executive_roi():
         "ai_share_of_coded": ratio(f'coding_encounters_coded_total{{{F},coding_mode=~"AI_ASSISTED|AUTONOMOUS"}}',
                                    f"coding_encounters_coded_total{{{F}}}"),
     }
-    roi_note = (" ROI figures cover the whole program: the facility and setting filters do not "
-                "apply to them.")
+    roi_note = " ROI figures cover the whole program, not a facility or setting."
     L = Layout()
     L.row("Realized versus projected (cumulative since go-live)")
     L.add(stat("Realized cumulative net", "Benefits measured from the events (coder labour saved, "
@@ -427,8 +544,7 @@ def executive_roi():
                      "below MANUAL in the same setting mix.",
                      [(Q["labour_cost_per_encounter"], "{{coding_mode}}")], "currencyUSD"), 12, 8)
     L.add(stat("All-in cost per coded encounter", "(Coder labour at the hourly cost + the "
-               "program's monthly run-rate) / encounters first-coded, whole program (filters do not "
-               "apply). The run-rate is the smallest monthly program cost, i.e. without the one-time "
+               "program's monthly run-rate) / encounters first-coded, whole program. The run-rate is the smallest monthly program cost, i.e. without the one-time "
                "cost. Compare with the pre-AI cost per encounter of the business case.",
                [(Q["all_in_cost_per_encounter"], "")], "currencyUSD", [(None, "blue")],
                decimals=2), 6, 8)
@@ -441,7 +557,8 @@ def executive_roi():
                      [(Q["coded_per_day_by_mode"], "{{coding_mode}}")], "short", stack=True),
           24, 8)
     return dashboard("coding-executive-roi", "Coding KPIs / Executive ROI",
-                     "Realized versus projected return of AI-assisted coding (shared/spec/ROI.md), "
+                     "Realized versus projected return of AI-assisted coding (the ROI model of the "
+                     "pipeline's ROI configuration), "
                      "and what a coded encounter costs.",
                      [query_var("facility", "Facility"), query_var("setting", "Setting"),
                       window_var("28d", WINDOW_HELP),
@@ -536,7 +653,7 @@ def coding_operations():
     L.add(timeseries("Coding turnaround p50 / p90 (days) by setting", "Time from discharge to "
                      "first coding, median and 90th percentile, in days (interpolated within "
                      "histogram buckets 1h .. 30d). Good: p90 under 3 days (common coding "
-                     "SLA). Facility and setting filters apply; specialty does not.",
+                     "SLA). The turnaround histogram has no specialty label.",
                      [(Q["turnaround_p50"], "p50 {{setting}}"), (Q["turnaround_p90"], "p90 {{setting}}")],
                      "d", steps=[(None, GREEN), (3, RED)], show_thresholds=True), 12, 8)
     L.add(timeseries("Coding turnaround p50 (days) by coding mode", "Median discharge-to-coding "
@@ -544,7 +661,7 @@ def coding_operations():
                      "MANUAL.", [(Q["turnaround_p50_by_mode"], "{{coding_mode}}")], "d"), 12, 8)
     L.add(timeseries("DNFC backlog by age (encounters)", "Discharged, not final-coded encounters "
                      "by age in stream time: 0-1d, 1-3d, 3-7d, 7d+. Good: almost all under 3 days. "
-                     "Specialty filter does not apply.",
+                     "The backlog has no specialty label.",
                      [(Q["dnfc_by_age"], "{{age}}")], "short", stack=True), 8, 8)
     L.add(timeseries("DNFC backlog by age (expected charges)", "Expected charges held in the "
                      "DNFC backlog, by age: money that cannot be billed until coding completes.",
@@ -563,7 +680,7 @@ def coding_operations():
           12, 8)
     return dashboard("coding-operations", "Coding KPIs / Coding operations",
                      "Coder productivity, AI lift, turnaround, DNFC backlog, rework and automation "
-                     "(shared/spec/KPIS.md §3).",
+                     "and automation.",
                      [query_var("facility", "Facility"), query_var("setting", "Setting"),
                       query_var("specialty", "Specialty"), window_var("1d", WINDOW_HELP)],
                      L, "now-7d")
@@ -628,7 +745,7 @@ def denials():
                "first adjudication, claims first coded MANUAL.", [(Q["coding_human"], "")],
                "percentunit", [(None, GREEN), (0.035, YELLOW), (0.05, RED)], decimals=2), 4, 5)
     L.add(stat("Median days to payment", "Median days from claim submission to payment, every "
-               "ClaimPaid (payer filter only). Good: at or below the business case baseline "
+               "ClaimPaid (recorded per payer and coding mode only). Good: at or below the business case baseline "
                "(42 days by default) minus the expected reduction.",
                [(Q["days_to_pay_p50"], "")], "d", [(None, "blue")], decimals=1), 4, 5)
     L.row("Initial denials by payer and category")
@@ -641,7 +758,7 @@ def denials():
                      "means large claims are denied.",
                      [(Q["idr_dollars_by_payer"], "{{payer}}")], "percentunit"), 12, 8)
     L.add(timeseries("Initial denial rate by category", "Initial denials of each category per "
-                     "first adjudication (categories from CARC codes, KPIS.md §4). Coding is what "
+                     "first adjudication (categories from the CARC codes of the remittance). Coding is what "
                      "coding quality controls; authorization and eligibility are front-end "
                      "issues.", [(Q["idr_by_category"], "{{category}}")], "percentunit",
                      stack=True), 12, 8)
@@ -649,7 +766,7 @@ def denials():
                 "initial denials per payer and category over the window, largest first: where to "
                 "start a denial-prevention effort.",
                 [(Q["denials_by_payer_category"], ""), (Q["denied_dollars_by_payer_category"], "")],
-                "short", ["Denials", "Denied charges ($)"]), 12, 8)
+                "short", ["Denials", "Denied charges"], units=["short", "currencyUSD"]), 12, 8)
     L.row("Coding-related denials: AI-coded vs human-coded")
     L.add(timeseries("Coding-related denial rate: AI-coded vs human-coded", "Coding-category "
                      "initial denials per first adjudication. AI-coded = first coded AI_ASSISTED "
@@ -672,14 +789,14 @@ def denials():
     L.add(timeseries("Overturn rate by payer", "Initial denials later paid (first payment after "
                      "the denial) per initial denial, same window. Appeals take weeks: read it "
                      "with a 28d window. High overturns mean the denials were avoidable or the "
-                     "payer denies by default. Setting filter does not apply.",
+                     "payer denies by default. Overturns carry no setting.",
                      [(Q["overturn_by_payer"], "{{payer}}")], "percentunit"), 12, 8)
     L.add(bargauge("Overturn rate by denial category", "Which denial categories are won on "
-                   "appeal. Setting filter does not apply.",
+                   "appeal. Overturns carry no setting.",
                    [(Q["overturn_by_category"], "{{category}}")], "percentunit"), 8, 8)
     L.add(timeseries("Days to payment p50 / p90 by payer", "Days from submission to payment, "
                      "median and 90th percentile per payer (buckets 7d .. 120d, interpolated). "
-                     "Only the payer filter applies.",
+                     "Recorded per payer and coding mode only.",
                      [(Q["days_to_pay_p50_by_payer"], "p50 {{payer}}"),
                       (Q["days_to_pay_p90_by_payer"], "p90 {{payer}}")], "d"), 8, 8)
     L.add(timeseries("Median days to payment by coding mode", "Do AI-coded claims get paid "
@@ -691,7 +808,7 @@ def denials():
                       (Q["paid_dollars_per_day"], "paid (all)")], "currencyUSD"), 24, 8)
     return dashboard("coding-denials", "Coding KPIs / Denials",
                      "Initial denials, coding-related denials of AI-coded vs human-coded claims, "
-                     "first-pass yield, overturns and days to payment (shared/spec/KPIS.md §3, §4).",
+                     "first-pass yield, overturns and days to payment.",
                      [query_var("facility", "Facility"), query_var("setting", "Setting"),
                       query_var("payer", "Payer"), window_var("7d", WINDOW_HELP)],
                      L, "now-30d",
@@ -700,8 +817,8 @@ def denials():
                                        "CodingAiCodingDenialsAboveHuman", [])])
 
 
-DRIFT_NO_DATA = ("No data yet: the drift metrics of KPIS.md §5 are not published by this "
-                 "pipeline version")
+DRIFT_NO_DATA = ("No data yet: the drift gauges appear once the E/M baseline period and the "
+                 "first daily acceptance rates of a model version are complete")
 
 
 def ai_governance():
@@ -737,7 +854,7 @@ def ai_governance():
         "code_share_by_specialty": ratio(f"coding_final_codes_total{{{FSP},{AI_SOURCES}}}",
                                          f"coding_final_codes_total{{{FSP}}}", "specialty"),
         "codes_per_day_by_source": f"sum by (source) (rate(coding_final_codes_total{{{FSP}}}[$window])) * 86400",
-        # KPIS.md §5: no series until the drift feature lands
+        # drift and compliance gauges
         "em_level_share": f"avg by (level) (coding_em_level_share{{{FSP}}})",
         "em_psi": f"max by (facility, specialty) (coding_em_level_psi{{{FSP}}})",
         "acceptance_cusum": f"max by (specialty, model_version) (coding_ai_acceptance_cusum{{{SM}}})",
@@ -759,7 +876,7 @@ def ai_governance():
                "the first sign of a worse model.", [(Q["rejection"], "")], "percentunit",
                [(None, GREEN), (0.2, YELLOW), (0.35, RED)], decimals=1), 6, 5)
     L.add(stat("AI code share", "Final codes of first codings that came from the AI (accepted, "
-               "modified or autonomous) per final code. Model version filter does not apply.",
+               "modified or autonomous) per final code. Final codes carry no model version.",
                [(Q["code_share"], "")], "percentunit", [(None, "blue")], decimals=1), 6, 5)
     L.add(timeseries("Acceptance rate by specialty and model version", "Accepted per reviewed "
                      "suggestion. Compare a new model version with the previous one in the same "
@@ -774,12 +891,12 @@ def ai_governance():
     L.add(table("Decisions by specialty and model version (window)", "Reviewed suggestions and "
                 "their share per decision, per specialty and model version.",
                 [(Q["decisions_table"], ""), (Q["share_table"], "")], "short",
-                ["Suggestions", "Share"]), 24, 8)
+                ["Suggestions", "Share"], units=["short", "percentunit"]), 24, 8)
     L.row("Review time")
     L.add(heatmap("Review-time distribution", "How long coders look at a suggestion before "
                   "deciding (buckets 1 s .. 300 s). A mass at the 1-2 s buckets with a high "
-                  "acceptance rate is the rubber-stamping pattern auditors look for. Specialty "
-                  "filter only.", Q["review_heatmap"], "s"), 12, 8)
+                  "acceptance rate is the rubber-stamping pattern auditors look for. Review "
+                  "times are recorded per specialty and decision only.", Q["review_heatmap"], "s"), 12, 8)
     L.add(timeseries("Review time p50 / p90 by decision", "Median and 90th percentile review "
                      "seconds per decision. Accepting should be quick, but not instant.",
                      [(Q["review_p50"], "p50 {{decision}}"), (Q["review_p90"], "p90 {{decision}}")],
@@ -795,7 +912,7 @@ def ai_governance():
     L.add(timeseries("Final codes per day, by source", "Final codes of first codings per day by "
                      "where they came from: MANUAL, AI_ACCEPTED, AI_MODIFIED, AUTONOMOUS.",
                      [(Q["codes_per_day_by_source"], "{{source}}")], "short", stack=True), 12, 8)
-    L.row("Drift and compliance (KPIS.md §5)")
+    L.row("Drift and compliance")
     L.add(bargauge("E/M level distribution (last 28 days)", "Share of each E/M level among "
                    "first-coding E/M codes over the drift window, averaged over the selected "
                    "facilities and specialties (pick one of each for its exact distribution). "
@@ -819,13 +936,13 @@ def ai_governance():
     L.add(table("Coders by AI acceptance (28 days, at least 200 suggestions)", "Per coder (staff "
                 "id): share of AI suggestions accepted and number of decisions over 28 days. "
                 "98% or more is an audit finding when the median review is under 3 s; the "
-                "evidence and sample encounters are in the audit topic. Dashboard filters do not "
-                "apply.", [(Q["coder_acceptance"], ""), (Q["coder_decisions"], "")], "short",
-                ["Acceptance", "Decisions"],
+                "evidence and sample encounters are in the audit topic. Per coder, over every "
+                "facility and specialty.", [(Q["coder_acceptance"], ""), (Q["coder_decisions"], "")], "short",
+                ["Acceptance", "Decisions"], units=["percentunit", "short"],
                 no_value="No coder has 200 AI suggestion decisions in the last 28 days yet"), 24, 8)
     return dashboard("coding-ai-governance", "Coding KPIs / AI governance and audit",
                      "What coders do with AI suggestions, how long they look at them, how much of "
-                     "the coding is the AI's, and drift of E/M levels and acceptance (KPIS.md §3, §5).",
+                     "the coding is the AI's, and drift of E/M levels and acceptance.",
                      [query_var("facility", "Facility"), query_var("specialty", "Specialty"),
                       query_var("model_version", "Model version"), window_var("7d", WINDOW_HELP)],
                      L, "now-30d",
@@ -833,38 +950,38 @@ def ai_governance():
 
 
 def pipeline_health():
-    I = 'instance=~"$instance"'
-    LAG = f'kafka_consumer_fetch_manager_records_lag_max{{{I},client_id!~".*restore-consumer.*"}}'
+    # job and instance filters are added to every selector by dashboard()
+    LAG = 'kafka_consumer_fetch_manager_records_lag_max{client_id!~".*restore-consumer.*"}'
 
     def latency(q):
         return (f"histogram_quantile({q}, sum by (le) (rate(coding_pipeline_event_latency_seconds_bucket"
-                f"{{{I}}}[$__rate_interval])))")
+                f"[$__rate_interval])))")
 
     Q = {
-        "ready": f"sum(coding_pipeline_ready{{{I}}})",
-        "instances": f"count(coding_pipeline_ready{{{I}}})",
-        "freshness": f"time() - max(coding_stream_time_seconds{{{I}}})",
-        "dead_letters_1h": f"sum(increase(coding_events_rejected_total{{{I}}}[1h])) or vector(0)",
+        "ready": f"sum(coding_pipeline_ready)",
+        "instances": f"count(coding_pipeline_ready)",
+        "freshness": f"time() - max(coding_stream_time_seconds)",
+        "dead_letters_1h": f"sum(increase(coding_events_rejected_total[1h])) or vector(0)",
         "lag_max": f"max({LAG})",
         "lag_by_instance": f"max by (instance) ({LAG})",
         "lag_by_topic": f"max by (topic) ({LAG})",
         "e2e_p50": latency(0.5), "e2e_p90": latency(0.9), "e2e_p99": latency(0.99),
-        "process_rate": f"sum by (instance) (kafka_stream_thread_process_rate{{{I}}})",
-        "process_latency": f"max by (instance) (kafka_stream_thread_process_latency_avg{{{I}}})",
-        "events_by_type": f"sum by (type) (rate(coding_events_total{{{I}}}[$__rate_interval]))",
-        "duplicates_by_type": f"sum by (type) (rate(coding_events_duplicate_total{{{I}}}[$__rate_interval]))",
-        "rejected_by_reason": f"sum by (reason) (rate(coding_events_rejected_total{{{I}}}[$__rate_interval]))",
-        "dead_letter_share": f"(sum(rate(coding_events_rejected_total{{{I}}}[$__rate_interval])) or vector(0))"
-                             f" / ((sum(rate(coding_events_rejected_total{{{I}}}[$__rate_interval])) or vector(0))"
-                             f" + sum(rate(coding_events_total{{{I}}}[$__rate_interval])) > 0)",
-        "stream_time_behind": f"time() - max by (instance) (coding_stream_time_seconds{{{I}}})",
-        "stream_time_advance": f"max by (instance) (deriv(coding_stream_time_seconds{{{I}}}[$__rate_interval]))",
-        "dropped_records": f"sum by (instance) (rate(kafka_stream_task_dropped_records_total{{{I}}}[$__rate_interval]))",
-        "heap_used": f'sum by (instance) (jvm_memory_used_bytes{{{I},area="heap"}})',
-        "heap_max": f'sum by (instance) (jvm_memory_max_bytes{{{I},area="heap"}} > 0)',
-        "nonheap_used": f'sum by (instance) (jvm_memory_used_bytes{{{I},area="nonheap"}})',
-        "gc_time": f"sum by (instance) (rate(jvm_gc_pause_seconds_sum{{{I}}}[$__rate_interval]))",
-        "cpu": f"max by (instance) (process_cpu_usage{{{I}}})",
+        "process_rate": f"sum by (instance) (kafka_stream_thread_process_rate)",
+        "process_latency": f"max by (instance) (kafka_stream_thread_process_latency_avg)",
+        "events_by_type": f"sum by (type) (rate(coding_events_total[$__rate_interval]))",
+        "duplicates_by_type": f"sum by (type) (rate(coding_events_duplicate_total[$__rate_interval]))",
+        "rejected_by_reason": f"sum by (reason) (rate(coding_events_rejected_total[$__rate_interval]))",
+        "dead_letter_share": f"(sum(rate(coding_events_rejected_total[$__rate_interval])) or vector(0))"
+                             f" / ((sum(rate(coding_events_rejected_total[$__rate_interval])) or vector(0))"
+                             f" + sum(rate(coding_events_total[$__rate_interval])) > 0)",
+        "stream_time_behind": f"time() - max by (instance) (coding_stream_time_seconds)",
+        "stream_time_advance": f"max by (instance) (deriv(coding_stream_time_seconds[$__rate_interval]))",
+        "dropped_records": f"sum by (instance) (rate(kafka_stream_task_dropped_records_total[$__rate_interval]))",
+        "heap_used": f'sum by (instance) (jvm_memory_used_bytes{{area="heap"}})',
+        "heap_max": f'sum by (instance) (jvm_memory_max_bytes{{area="heap"}} > 0)',
+        "nonheap_used": f'sum by (instance) (jvm_memory_used_bytes{{area="nonheap"}})',
+        "gc_time": f"sum by (instance) (rate(jvm_gc_pause_seconds_sum[$__rate_interval]))",
+        "cpu": f"max by (instance) (process_cpu_usage)",
     }
     L = Layout()
     L.row("At a glance")
@@ -885,7 +1002,8 @@ def pipeline_health():
                [(Q["dead_letters_1h"], "")], "short", [(None, GREEN), (1, YELLOW), (100, RED)],
                decimals=0), 4, 5)
     L.add(stat("End-to-end latency p90", "Wall clock at processing minus the record's Kafka "
-               "timestamp, 90th percentile. Good: seconds.", [(Q["e2e_p90"], "")], "s",
+               "timestamp, 90th percentile (histogram buckets 10 ms .. 1 h; a backlog older than "
+               "an hour shows as 1 h). Good: seconds.", [(Q["e2e_p90"], "")], "s",
                [(None, GREEN), (30, YELLOW), (300, RED)]), 5, 5)
     L.row("Throughput and lag")
     L.add(timeseries("Consumer lag by instance (records)", "Largest lag of the input partitions "
@@ -898,7 +1016,8 @@ def pipeline_health():
                      "the stream threads (Kafka Streams process-rate).",
                      [(Q["process_rate"], "{{instance}}")], "cps"), 8, 8)
     L.add(timeseries("End-to-end latency p50 / p90 / p99", "Wall clock at processing minus the "
-                     "record's Kafka timestamp.",
+                     "record's Kafka timestamp (histogram buckets 10 ms .. 1 h; beyond 1 h the "
+                     "percentiles show 1 h: read the consumer lag then).",
                      [(Q["e2e_p50"], "p50"), (Q["e2e_p90"], "p90"), (Q["e2e_p99"], "p99")], "s"),
           8, 8)
     L.add(timeseries("Process latency (average, ms)", "Average time a stream thread spends "

@@ -10,7 +10,6 @@ import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
-import org.codingkpi.simulator.SimEvent;
 import org.codingkpi.simulator.Scenario;
 import org.codingkpi.simulator.Simulator;
 import org.codingkpi.simulator.SimulatorConfig;
@@ -58,8 +57,8 @@ public final class Demo implements AutoCloseable {
     private final PipelineConfig config;
     private final EventCodec codec;
     private AuditTail auditTail;
+    private final LiveFeed liveFeed;
     private volatile boolean running = true;
-    private volatile long sent;
 
     private Demo(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions) throws IOException {
         options = o;
@@ -85,22 +84,10 @@ public final class Demo implements AutoCloseable {
         ProducerCheck.check(config, codec, Topics.all(config), ProducerCheck.DEFAULT_TIMEOUT);
         pipeline = Pipeline.start(config, codec, extensions.apply(simConfig));
         Producer<byte[], byte[]> producer = Importer.producer(config);
-        SimFeed feed = new SimFeed(config, codec, producer);
-        long wallStart = System.currentTimeMillis();
-        long simStart = start.toEpochMilli();
+        liveFeed = new LiveFeed(new Simulator(simConfig), new SimFeed(config, codec, producer), producer, start, o.speed());
         feeder = new Thread(() -> {
             try (producer) {
-                Simulator sim = new Simulator(simConfig);
-                while (running && sim.hasNext()) {
-                    SimEvent e = sim.next();
-                    long due = e.deliveredAt().toEpochMilli();
-                    while (running && simNow(wallStart, simStart, o.speed()) < due) {
-                        producer.flush();
-                        Thread.sleep(20);
-                    }
-                    feed.send(e, System.currentTimeMillis());
-                    sent++;
-                }
+                liveFeed.run(() -> running, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -109,12 +96,6 @@ public final class Demo implements AutoCloseable {
         }, "demo-feed");
         feeder.setDaemon(true);
         feeder.start();
-    }
-
-    /** Simulated now: compressed time from the start, never ahead of the wall clock. */
-    static long simNow(long wallStart, long simStart, double speed) {
-        long wall = System.currentTimeMillis();
-        return Math.min(wall, simStart + (long) ((wall - wallStart) * speed));
     }
 
     public static Demo start(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions)
@@ -129,7 +110,7 @@ public final class Demo implements AutoCloseable {
         out.printf("  metrics      http://localhost:%d/metrics   (coding_* families; try: curl -s localhost:%d/metrics | grep ^coding_)%n", port, port);
         out.printf("  health       http://localhost:%d/health/ready%n", port);
         out.printf("  Kafka        %s  (topics encounters, ai-suggestions, claims, coding-kpi-dead-letter)%n", kafka.bootstrapServers());
-        out.printf("  dashboards   docker-compose up (see README) or point your Prometheus at the metrics URL%n");
+        out.printf("  dashboards   docker compose up (see README; the stack publishes its own metrics on 9465) or point your Prometheus at this URL%n");
         out.printf("  audit        java -jar target/coding-kpi.jar audit --bootstrap-servers %s   (findings with their evidence)%n",
                 kafka.bootstrapServers());
         if (options.scenario() != Scenario.NONE) {
@@ -150,7 +131,7 @@ public final class Demo implements AutoCloseable {
     }
 
     public long sent() {
-        return sent;
+        return liveFeed.sent();
     }
 
     public void awaitTermination() throws InterruptedException {

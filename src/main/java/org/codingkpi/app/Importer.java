@@ -58,6 +58,9 @@ public final class Importer {
         }
     }
 
+    /** A progress line every 100,000 lines, and at least every 10 seconds. */
+    private static final long PROGRESS_EVERY_NANOS = java.time.Duration.ofSeconds(10).toNanos();
+
     private final PipelineConfig config;
     private final EventCodec codec;
     private final PrintStream report;
@@ -84,6 +87,7 @@ public final class Importer {
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long wallClock = System.currentTimeMillis();
         long nextProgress = 100_000;
+        long nextProgressNanos = System.nanoTime() + PROGRESS_EVERY_NANOS;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -119,9 +123,10 @@ public final class Importer {
                         EventType.key(event).getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)), (md, e) -> fail(sendFailure, e));
                 r.sent++;
                 r.sentByType.merge(type, 1L, Long::sum);
-                if (r.linesRead >= nextProgress) {
-                    report.printf("import: %,d lines read%n", r.linesRead);
-                    nextProgress += 100_000;
+                if (r.linesRead >= nextProgress || System.nanoTime() >= nextProgressNanos) {
+                    report.printf("import: %,d lines read, %,d records sent%n", r.linesRead, r.sent);
+                    nextProgress = (r.linesRead / 100_000 + 1) * 100_000;
+                    nextProgressNanos = System.nanoTime() + PROGRESS_EVERY_NANOS;
                 }
                 if (sendFailure.get() != null) {
                     break;

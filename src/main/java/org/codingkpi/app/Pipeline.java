@@ -80,7 +80,9 @@ public final class Pipeline implements AutoCloseable {
         Timer latency = Timer.builder("coding.pipeline.event.latency")
                 .description("Wall clock at processing minus the record's Kafka timestamp (end-to-end latency for live feeds).")
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30))
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30),
+                        // up to an hour: a backlog of minutes must not read as 30 s
+                        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1))
                 .register(registry);
         EventObserver observer = (ts, now) -> latency.record(Math.max(0, now - ts), TimeUnit.MILLISECONDS);
         PublishedState published = new PublishedState();

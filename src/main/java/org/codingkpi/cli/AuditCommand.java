@@ -16,7 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Lists the compliance findings of the audit topic.",
         description = {"Lists the compliance findings on the audit topic, open ones first, with their window, counts, baseline,",
                 "statistic and threshold, and the sample of encounter ids behind each (for chart review).",
                 "Kinds: AI acceptance drift (specialty, model version), rubber-stamping coder, E/M level shift (facility, specialty)."})

@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
+@Command(name = "benchmark", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Measures throughput, latency, heap and state on a local broker.",
         description = {"Measures, on this machine with an embedded broker: a plain consumer's read+decode rate, the pipeline's",
                 "exactly-once rate on the same topics, /metrics visibility latency at a live rate, heap and state size.",
                 "Figures are printed; BENCHMARKS.md records them."})

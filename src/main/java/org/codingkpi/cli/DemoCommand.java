@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Runs a broker, the pipeline and a live simulated department.",
         description = {"Starts an embedded Kafka broker, the pipeline and a live simulated coding department,",
                 "and serves the metrics. Simulated time is compressed, never ahead of the wall clock. Ctrl-C stops it."})
 public final class DemoCommand implements Callable<Integer> {

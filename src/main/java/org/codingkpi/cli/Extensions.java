@@ -27,6 +27,9 @@ import java.util.function.Function;
  * and the compliance gauges of KPIS.md §5.
  */
 public final class Extensions {
+    /** The ROI report {@code replay} writes into its output directory. */
+    public static final String ROI_REPORT_FILE = "roi-report.html";
+
     private Extensions() {
     }
 
@@ -52,7 +55,7 @@ public final class Extensions {
         public void writeReports(KpiTotals totals, Path outDir) throws IOException {
             RoiResult r = result(totals);
             if (r != null) {
-                RoiReport.write(r, outDir.resolve("roi-report.html"));
+                RoiReport.write(r, outDir.resolve(ROI_REPORT_FILE));
             }
         }
     }

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one jar's entry point: subcommands, each with --help. */
-@Command(name = "coding-kpi", mixinStandardHelpOptions = true, version = "coding-kpi 0.1.0",
+@Command(name = "coding-kpi", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Live revenue-cycle KPIs and realized-vs-projected ROI of AI-assisted medical coding, on Kafka Streams.",
         subcommands = {DemoCommand.class, ReplayCommand.class, ImportCommand.class, RunCommand.class, SimulateCommand.class, AuditCommand.class,
                 BenchmarkCommand.class,

@@ -12,12 +12,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Replays a JSON-lines history; writes final metrics and reports.",
         description = {"Replays a JSON-lines event file through the full pipeline on an embedded broker, then writes",
-                "DIR/metrics.prom (the final coding_* exposition) and DIR/summary.json (lines read, accepted,",
-                "duplicates, rejected by reason) and DIR/audit-findings.json (open and closed compliance findings, with",
-                "their evidence). Bad lines are reported with their line number and never stop the run."})
+                "DIR/metrics.prom (the final coding_* exposition), DIR/summary.json (lines read, accepted,",
+                "duplicates, rejected by reason), DIR/roi-report.html (realized vs projected ROI) and",
+                "DIR/audit-findings.json (open and closed compliance findings, with their evidence).",
+                "Bad lines never stop the run: the first " + BadLineReport.SHOWN + " are printed with their line number, all are listed in",
+                "DIR/bad-lines.txt."})
 public final class ReplayCommand implements Callable<Integer> {
+    /** Every bad line of the input, with its line number and reason. */
+    static final String BAD_LINES_FILE = "bad-lines.txt";
+
     @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Events, one JSON object a line.")
     Path input;
 
@@ -44,10 +50,26 @@ public final class ReplayCommand implements Callable<Integer> {
         Map<String, String> o = new TreeMap<>(settings);
         o.putIfAbsent("num.stream.threads", String.valueOf(threads));
         List<Replay.Extension> extensions = new ArrayList<>(Extensions.forReplay(roi, settings));
-        Replay.Outcome outcome = new Replay(partitions, o, System.err).run(input, out, extensions);
-        System.err.printf("replay: %,d records in %.1f s (%,.0f events/s); wrote %s, %s and %s%n", outcome.imported().records(),
-                outcome.elapsed().toMillis() / 1000.0, outcome.eventsPerSecond(), out.resolve("metrics.prom"), out.resolve("summary.json"),
-                out.resolve(Replay.AUDIT_FINDINGS_FILE));
+        Path badLines = out.resolve(BAD_LINES_FILE);
+        Files.deleteIfExists(badLines);
+        BadLineReport err = BadLineReport.to(System.err, badLines);
+        Replay.Outcome outcome;
+        try {
+            outcome = new Replay(partitions, o, err).run(input, out, extensions);
+        } finally {
+            err.close();
+        }
+        List<Path> wrote = new ArrayList<>(List.of(out.resolve("metrics.prom"), out.resolve("summary.json")));
+        if (Files.exists(out.resolve(Extensions.ROI_REPORT_FILE))) {
+            wrote.add(out.resolve(Extensions.ROI_REPORT_FILE));
+        }
+        wrote.add(out.resolve(Replay.AUDIT_FINDINGS_FILE));
+        if (Files.exists(badLines)) {
+            wrote.add(badLines);
+        }
+        System.err.printf("replay: %,d records in %.1f s (%,.0f events/s); wrote %s%n", outcome.imported().records(),
+                outcome.elapsed().toMillis() / 1000.0, outcome.eventsPerSecond(),
+                String.join(", ", wrote.stream().map(Path::toString).toList()));
         return 0;
     }
 }

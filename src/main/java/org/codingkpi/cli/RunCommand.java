@@ -1,5 +1,6 @@
 package org.codingkpi.cli;
 
+import org.codingkpi.app.Clusters;
 import org.codingkpi.app.Pipeline;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.serde.EventCodec;
@@ -11,7 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Runs the pipeline against an existing Kafka cluster.",
         description = {"Runs the pipeline against an existing Kafka cluster until stopped (SIGTERM / Ctrl-C).",
                 "Settings: the properties file, then CODING_KPI_* and KAFKA_* environment variables, then defaults."})
 public final class RunCommand implements Callable<Integer> {
@@ -21,6 +23,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());
+        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
         Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         pipeline.awaitTermination();

@@ -1,7 +1,9 @@
 package org.codingkpi.cli;
 
 import org.apache.kafka.clients.producer.Producer;
+import org.codingkpi.app.Clusters;
 import org.codingkpi.app.Importer;
+import org.codingkpi.app.LiveFeed;
 import org.codingkpi.app.ProducerCheck;
 import org.codingkpi.app.SimFeed;
 import org.codingkpi.app.Topics;
@@ -19,28 +21,50 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-@Command(name = "simulate", mixinStandardHelpOptions = true,
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Simulates a coding department: JSON lines, Kafka, or live feed.",
         description = {"Simulates a hospital coding department (seeded, deterministic): discharges, AI suggestions, codings,",
-                "recodes, claims, denials with CARC/RARC codes, appeals. Writes JSON lines or sends to Kafka."})
+                "recodes, claims, denials with CARC/RARC codes, appeals. Writes JSON lines or sends to Kafka; with --live,",
+                "sends a compressed history and then keeps feeding in real time until stopped (the compose stack's feeder)."})
 public final class SimulateCommand implements Callable<Integer> {
     static final class Target {
         @Option(names = "--output", paramLabel = "FILE.jsonl", description = "Write JSON lines to this file.")
         Path output;
 
-        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Send to the input topics of this cluster.")
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Send to the input topics of this cluster "
+                + "(overrides bootstrap.servers of --config).")
         String bootstrap;
     }
 
-    @ArgGroup(multiplicity = "1")
+    @ArgGroup(multiplicity = "0..1")
     Target target;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (topic names, security) when sending to Kafka.")
+    @Option(names = "--config", paramLabel = "FILE", description = {"Properties file when sending to Kafka: bootstrap.servers, "
+            + "schema.registry.url, topics, security.", "Give the pipeline's own file, and producer and pipeline use the same "
+            + "registry. Without --output or --bootstrap-servers, sends to its bootstrap.servers."})
     Path config;
+
+    @Option(names = "--live", description = {"Deliver live: start --history-days before today, send that history at --speed, "
+            + "then continue in real time", "until stopped (record timestamps = wall clock). --start and --days do not apply."})
+    boolean live;
+
+    @Option(names = "--history-days", defaultValue = "120", paramLabel = "N",
+            description = "With --live: simulated days before today to start from (default: ${DEFAULT-VALUE}).")
+    int historyDays;
+
+    @Option(names = "--speed", defaultValue = "7200", paramLabel = "X",
+            description = "With --live: simulated seconds per wall-clock second until the present (default: ${DEFAULT-VALUE}).")
+    double speed;
 
     @Option(names = "--days", defaultValue = "90", description = "Simulated days (default: ${DEFAULT-VALUE}).")
     int days;
@@ -69,32 +93,78 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Instant s = start.atStartOfDay(ZoneOffset.UTC).toInstant();
-        SimulatorConfig.Builder b = SimulatorConfig.builder().seed(seed).start(s).days(days).encountersPerDay(encountersPerDay)
+        Instant s = live ? Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(historyDays))
+                : start.atStartOfDay(ZoneOffset.UTC).toInstant();
+        SimulatorConfig.Builder b = SimulatorConfig.builder().seed(seed).start(s).days(live ? historyDays + 3650 : days)
+                .encountersPerDay(encountersPerDay)
                 .goLive(s.plusSeconds(86400L * goLiveDays))
                 .scenario(scenario).scenarioStart(scenarioDay == null ? null : s.plusSeconds(86400L * scenarioDay));
         SimulatorConfig sim = (messy ? b.messy() : b).build();
-        if (target.output != null) {
+        if (target != null && target.output != null) {
+            if (live) {
+                throw new IllegalArgumentException("--live sends to Kafka: give --bootstrap-servers or --config, not --output");
+            }
             JsonlWriter.Counts c = JsonlWriter.write(sim, target.output);
             System.err.printf("wrote %,d lines to %s%n", c.lines(), target.output);
             return 0;
         }
-        PipelineConfig c = PipelineConfig.load(config, System.getenv()).with(PipelineConfig.BOOTSTRAP_SERVERS, target.bootstrap);
+        if (target == null && config == null) {
+            throw new IllegalArgumentException("say where to send: --output FILE.jsonl, --bootstrap-servers HOST:PORT or --config FILE "
+                    + "(its bootstrap.servers)");
+        }
+        PipelineConfig c = PipelineConfig.load(config, System.getenv());
+        if (target != null && target.bootstrap != null) {
+            c = c.with(PipelineConfig.BOOTSTRAP_SERVERS, target.bootstrap);
+        }
+        String cluster = c.get(PipelineConfig.BOOTSTRAP_SERVERS);
+        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
         EventCodec codec = SchemaRegistries.codec(c);
+        System.err.println("simulate: sending to " + cluster + ", schema ids from " + SchemaRegistries.describe(c));
         // before anything is sent: the cluster, the topics and the schemas (ends within seconds, saying what is missing)
         ProducerCheck.check(c, codec, Topics.inputs(c), ProducerCheck.DEFAULT_TIMEOUT);
-        long n = 0;
+        CountDownLatch done = new CountDownLatch(1);
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
             SimFeed feed = new SimFeed(c, codec, producer);
             Simulator simulator = new Simulator(sim);
+            if (live) {
+                AtomicBoolean running = new AtomicBoolean(true);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    running.set(false);
+                    try {
+                        done.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "shutdown"));
+                System.err.printf("simulate: live from %s at %,.0fx speed until the present, then in real time (Ctrl-C stops)%n",
+                        LocalDate.ofInstant(s, ZoneOffset.UTC), speed);
+                LiveFeed feeder = new LiveFeed(simulator, feed, producer, s, speed);
+                feeder.run(running::get, (n, now) -> System.err.printf("simulate: %,d records sent, simulated time %s%n", n,
+                        now.truncatedTo(ChronoUnit.MINUTES)));
+                System.err.printf("simulate: stopped after %,d records%n", feeder.sent());
+                return 0;
+            }
+            long n = 0;
+            long nextProgress = System.nanoTime() + PROGRESS_EVERY_NANOS;
             while (simulator.hasNext()) {
                 SimEvent e = simulator.next();
                 long ts = e.event() != null ? EventType.occurredAtMs(e.event()) : e.deliveredAt().toEpochMilli();
                 feed.send(e, Math.min(ts, System.currentTimeMillis()));
                 n++;
+                if (System.nanoTime() >= nextProgress) {
+                    System.err.printf("simulate: %,d records sent, simulated day %s of %s%n", n,
+                            LocalDate.ofInstant(e.deliveredAt(), ZoneOffset.UTC), LocalDate.ofInstant(sim.end(), ZoneOffset.UTC));
+                    nextProgress = System.nanoTime() + PROGRESS_EVERY_NANOS;
+                }
             }
+            producer.flush();
+            System.err.printf("sent %,d records to %s%n", n, cluster);
+        } finally {
+            done.countDown();
         }
-        System.err.printf("sent %,d records to %s%n", n, target.bootstrap);
         return 0;
     }
+
+    /** Progress lines on stderr while sending to Kafka. */
+    static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 }

@@ -54,6 +54,19 @@ public final class SchemaRegistries {
         return new EventCodec(fromConfig(config), naming, autoRegister);
     }
 
+    /**
+     * Where the schema ids of a producer come from, in words for its first output line: the registry's
+     * URL, or the bundled registry with what that implies for the consuming pipeline.
+     */
+    public static String describe(PipelineConfig config) {
+        String url = config.get(PipelineConfig.SCHEMA_REGISTRY_URL);
+        if (url == null || url.isBlank()) {
+            return "the bundled registry (no schema.registry.url): a pipeline reading these records must run without "
+                    + "schema.registry.url too";
+        }
+        return url.trim();
+    }
+
     public static SchemaRegistry fromConfig(PipelineConfig config) {
         String url = config.get(PipelineConfig.SCHEMA_REGISTRY_URL);
         if (url == null || url.isBlank()) {

@@ -27,6 +27,59 @@ class AlertRulesTest {
     private static final Path RULES = Path.of("prometheus", "rules");
     private static final Path TESTS = Path.of("prometheus", "tests");
     private static final Path RUNBOOKS = Path.of("docs", "runbooks.md");
+    /** Every runbook_url starts with the one configurable base, an external label of prometheus.yml. */
+    private static final String RUNBOOK_BASE = "{{ $externalLabels.runbook_base }}";
+
+    @Test
+    void theRunbookBaseIsOneAbsoluteUrlInThePrometheusConfiguration() throws Exception {
+        JsonNode config = Tools.readYaml(Tools.repoRoot().resolve("prometheus/prometheus.yml"));
+        String base = config.path("global").path("external_labels").path("runbook_base").asText();
+
+        assertThat(java.net.URI.create(base).isAbsolute()).as("runbook_base " + base).isTrue();
+        assertThat(base).startsWith("https://").endsWith("/runbooks.md");
+        // the promtool tests render the same template with a base of their own
+        for (Path file : files(TESTS, ".test.yml")) {
+            for (JsonNode group : Tools.readYaml(file).path("tests")) {
+                if (!group.path("alert_rule_test").isEmpty()) {
+                    assertThat(group.path("external_labels").path("runbook_base").asText()).as(file + " external_labels")
+                            .startsWith("https://");
+                }
+            }
+        }
+    }
+
+    /**
+     * 28- and 30-day windows come from 1-hour recordings (avg_over_time of a 1h rate, or
+     * sum_over_time of a 1h increase sampled hourly), in groups evaluated less often than every
+     * minute but within Prometheus's 5-minute lookback; no rule reads raw series over 28-30 days.
+     */
+    @Test
+    void longWindowsAreBuiltFromHourlyRecordingsInGroupsWithALongerInterval() throws Exception {
+        Pattern longRange = Pattern.compile("\\[(28|30)d(:1h)?]");
+        Pattern hourly = Pattern.compile("avg_over_time\\(coding:[a-z0-9_]+:rate1h(\\{[^}]*})?\\[(28|30)d]\\)"
+                + "|sum_over_time\\(coding:[a-z0-9_]+:increase1h(\\{[^}]*})?\\[(28|30)d:1h]\\)");
+        int longRules = 0;
+        for (Path file : files(RULES, ".yml")) {
+            for (JsonNode group : Tools.readYaml(file).path("groups")) {
+                String interval = group.path("interval").asText("1m");
+                for (JsonNode rule : group.path("rules")) {
+                    String expr = rule.path("expr").asText();
+                    String name = rule.has("record") ? rule.path("record").asText() : rule.path("alert").asText();
+                    if (!longRange.matcher(expr).find()) {
+                        continue;
+                    }
+                    longRules++;
+                    assertThat(longRange.matcher(hourly.matcher(expr).replaceAll("")).find())
+                            .as(name + ": every 28/30-day range reads a 1h recording: " + expr).isFalse();
+                    assertThat(minutes(interval)).as(name + " group " + group.path("name").asText() + " interval").isBetween(2L, 4L);
+                }
+            }
+        }
+        assertThat(longRules).isGreaterThanOrEqualTo(4);
+        for (JsonNode rule : rules()) {
+            assertThat(rule.path("expr").asText()).as(rule.toString()).doesNotContainPattern("coding_[a-z_]+(\\{[^}]*})?\\[(2[89]|30)d]");
+        }
+    }
 
     @Test
     void rulesPassPromtoolCheck() throws Exception {
@@ -68,7 +121,7 @@ class AlertRulesTest {
             assertThat(rule.path("annotations").path("summary").asText()).as(name + " summary").isNotBlank();
             assertThat(rule.path("annotations").path("description").asText()).as(name + " description").isNotBlank();
             String runbook = rule.path("annotations").path("runbook_url").asText();
-            assertThat(runbook).as(name + " runbook_url").isEqualTo("docs/runbooks.md#" + name.toLowerCase());
+            assertThat(runbook).as(name + " runbook_url").isEqualTo(RUNBOOK_BASE + "#" + name.toLowerCase());
             assertThat(anchors).as("headings of " + RUNBOOKS).contains(name.toLowerCase());
         });
     }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -39,10 +38,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * compressed time, {@link #DEMO_OPTIONS}). Prometheus gets the project's rules and scrapes every
  * second.
  *
- * <p>Every panel query of every dashboard, with its filters at "All", must parse and return at
- * least one series, and so must every recording rule. The only exceptions are queries that read
- * a metric of {@link #NOT_YET_PUBLISHED} while that metric has no series at all: as soon as the
- * pipeline publishes it, its panels and rules must return data like the others.
+ * <p>Every panel query of every dashboard, with its filters at "All" (job and instance
+ * included), must parse and return at least one series, and so must every recording rule (those
+ * over an hourly subquery once a clock hour has passed). The only exceptions are queries that
+ * read a gauge of {@link #AFTER_BASELINE} while Prometheus has no series of it at all: those
+ * gauges appear once the pipeline has seen a whole baseline period in stream time, which a busy
+ * machine may not reach within the test's minutes.
  *
  * <p>{@code -Dobs.metrics.target=HOST:PORT} scrapes an already running pipeline instead of
  * starting the demo (e.g. the docker-compose one).
@@ -51,8 +52,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardQueriesIT {
 
-    /** KPIS.md §5 drift gauges, not published yet: their panels show "no data yet". */
-    static final Set<String> NOT_YET_PUBLISHED = Set.of(
+    /** Drift gauges, published once a baseline period has passed in stream time. */
+    static final Set<String> AFTER_BASELINE = Set.of(
             "coding_em_level_share",
             "coding_em_level_psi",
             "coding_ai_acceptance_cusum");
@@ -73,6 +74,7 @@ class DashboardQueriesIT {
     private Process prometheus;
     private String metricsTarget;
     private String prometheusUrl;
+    private java.time.Instant prometheusStarted;
 
     @BeforeAll
     void startPipelineAndPrometheus() throws Exception {
@@ -105,6 +107,7 @@ class DashboardQueriesIT {
                         .map(f -> root.resolve(f).toString()).toList(),
                 "scrape_configs", List.of(Map.of("job_name", "coding-kpi",
                         "static_configs", List.of(Map.of("targets", List.of(metricsTarget)))))));
+        prometheusStarted = java.time.Instant.now();
         prometheus = new ProcessBuilder(Tools.require("prometheus"), "--config.file=" + config,
                 "--storage.tsdb.path=" + work.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + prometheusPort,
                 "--log.level=warn")
@@ -139,7 +142,7 @@ class DashboardQueriesIT {
         Set<GrafanaDashboards.PanelQuery> excused = new LinkedHashSet<>();
 
         waitUntilAsserted("every panel query returns a series", DATA, () -> {
-            Set<String> unpublished = unpublished();
+            Set<String> absent = absentBaselineGauges();
             List<String> empty = new ArrayList<>();
             excused.clear();
             for (GrafanaDashboards.PanelQuery q : queries) {
@@ -148,7 +151,7 @@ class DashboardQueriesIT {
                 }
                 if (!query(q.expanded()).isEmpty()) {
                     answered.add(q);
-                } else if (readsAnyOf(q.expr(), unpublished)) {
+                } else if (readsAnyOf(q.expr(), absent)) {
                     excused.add(q);
                 } else {
                     empty.add(q + "\n    as run: " + q.expanded());
@@ -156,8 +159,8 @@ class DashboardQueriesIT {
             }
             assertThat(empty).as("panel queries without a series").isEmpty();
         });
-        System.out.printf("%d panel queries returned data; %d read metrics not published yet:%n%s%n",
-                answered.size(), excused.size(), excused.stream().map(q -> "  " + q).collect(Collectors.joining("\n")));
+        System.out.printf("%d panel queries returned data; %d read drift gauges without a series yet:%n%s%n",
+                answered.size(), excused.size(), String.join("\n", excused.stream().map(q -> "  " + q).toList()));
     }
 
     @Test
@@ -166,7 +169,8 @@ class DashboardQueriesIT {
         for (GrafanaDashboards.Dashboard d : GrafanaDashboards.load(Tools.repoRoot())) {
             for (JsonNode v : d.variables()) {
                 if ("query".equals(v.path("type").asText())) {
-                    variables.put(d.uid() + " $" + v.path("name").asText(), v.path("query").path("query").asText());
+                    // as Grafana runs it with the other variables at "All"
+                    variables.put(d.uid() + " $" + v.path("name").asText(), d.expand(v.path("query").path("query").asText()));
                 }
             }
         }
@@ -174,10 +178,12 @@ class DashboardQueriesIT {
         waitUntilAsserted("every template variable has values", DATA, () -> {
             List<String> empty = new ArrayList<>();
             for (Map.Entry<String, String> variable : variables.entrySet()) {
-                // label_values(metric, label)
-                String[] args = variable.getValue().replaceFirst("^label_values\\((.*)\\)$", "$1").split(",\\s*");
-                JsonNode values = api("/api/v1/label/" + args[1] + "/values?match[]="
-                        + URLEncoder.encode(args[0], StandardCharsets.UTF_8)).path("data");
+                // label_values(selector, label)
+                java.util.regex.Matcher args = java.util.regex.Pattern.compile("^label_values\\((.*),\\s*(\\w+)\\)$")
+                        .matcher(variable.getValue());
+                assertThat(args.matches()).as(variable.getKey()).isTrue();
+                JsonNode values = api("/api/v1/label/" + args.group(2) + "/values?match[]="
+                        + URLEncoder.encode(args.group(1), StandardCharsets.UTF_8)).path("data");
                 if (values.isEmpty()) {
                     empty.add(variable.getKey() + ": " + variable.getValue());
                 }
@@ -189,7 +195,7 @@ class DashboardQueriesIT {
     @Test
     void everyRuleEvaluatesWithoutErrorAndEveryRecordingRuleReturnsASeries() throws Exception {
         waitUntilAsserted("rules evaluated, recording rules with data", DATA, () -> {
-            Set<String> unpublished = unpublished();
+            Set<String> absent = absentBaselineGauges();
             List<String> problems = new ArrayList<>();
             for (JsonNode group : api("/api/v1/rules").path("data").path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
@@ -197,7 +203,8 @@ class DashboardQueriesIT {
                     if ("err".equals(rule.path("health").asText())) {
                         problems.add(name + ": " + rule.path("lastError").asText());
                     } else if ("recording".equals(rule.path("type").asText()) && query(name).isEmpty()
-                            && !readsAnyOf(rule.path("query").asText(), unpublished)) {
+                            && !readsAnyOf(rule.path("query").asText(), absent)
+                            && !(rule.path("query").asText().contains(":1h]") && inFirstClockHour())) {
                         problems.add(name + " has no series (" + rule.path("health").asText() + "): "
                                 + rule.path("query").asText());
                     }
@@ -211,6 +218,8 @@ class DashboardQueriesIT {
     void theScrapeHasNoPromtoolLintProblemsOnCodingFamilies() throws Exception {
         String scrape = get("http://" + metricsTarget + "/metrics").body();
         assertThat(scrape).contains("coding_events_total");
+        // the end-to-end latency histogram reaches an hour: a backlog is not shown as 30 s
+        assertThat(scrape).contains("coding_pipeline_event_latency_seconds_bucket{le=\"3600.0\"}");
 
         Tools.Result lint = Tools.run(List.of("promtool", "check", "metrics"), Map.of(), scrape, Duration.ofMinutes(1));
 
@@ -220,10 +229,19 @@ class DashboardQueriesIT {
 
     // -----------------------------------------------------------------------------------------
 
-    /** The metrics of {@link #NOT_YET_PUBLISHED} that Prometheus has no series of. */
-    private Set<String> unpublished() throws Exception {
+    /**
+     * Rules over an hourly subquery ({@code [28d:1h]}) sample their input at full clock hours:
+     * they have a series once a full clock hour has passed with their input recorded.
+     */
+    private boolean inFirstClockHour() {
+        return !java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                .isAfter(prometheusStarted.plus(Duration.ofMinutes(2)));
+    }
+
+    /** The gauges of {@link #AFTER_BASELINE} that Prometheus has no series of yet. */
+    private Set<String> absentBaselineGauges() throws Exception {
         Set<String> out = new LinkedHashSet<>();
-        for (String metric : NOT_YET_PUBLISHED) {
+        for (String metric : AFTER_BASELINE) {
             if (query("count(" + metric + ")").isEmpty()) {
                 out.add(metric);
             }

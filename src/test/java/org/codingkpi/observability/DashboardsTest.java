@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +35,11 @@ class DashboardsTest {
     @Test
     void theFiveDashboardsAreProvisionedWithTheirFilters() {
         Map<String, Set<String>> expected = Map.of(
-                "coding-executive-roi", Set.of("facility", "setting", "window", "coder_hourly_cost"),
-                "coding-operations", Set.of("facility", "setting", "specialty", "window"),
-                "coding-denials", Set.of("facility", "setting", "payer", "window"),
-                "coding-ai-governance", Set.of("facility", "specialty", "model_version", "window"),
-                "coding-pipeline-health", Set.of("instance"));
+                "coding-executive-roi", Set.of("datasource", "job", "instance", "facility", "setting", "window", "coder_hourly_cost"),
+                "coding-operations", Set.of("datasource", "job", "instance", "facility", "setting", "specialty", "window"),
+                "coding-denials", Set.of("datasource", "job", "instance", "facility", "setting", "payer", "window"),
+                "coding-ai-governance", Set.of("datasource", "job", "instance", "facility", "specialty", "model_version", "window"),
+                "coding-pipeline-health", Set.of("datasource", "job", "instance"));
 
         Map<String, Set<String>> actual = new java.util.HashMap<>();
         for (GrafanaDashboards.Dashboard d : dashboards) {
@@ -57,20 +59,153 @@ class DashboardsTest {
         assertThat(result.exitCode()).as(result.output()).isEqualTo(0);
     }
 
+    /**
+     * Importable into an existing Grafana: the datasource is the dashboard variable $datasource
+     * (any Prometheus; the provisioned one is the default), declared in __inputs for the import
+     * dialog; the browser's time zone.
+     */
     @Test
-    void everyPanelQueryAndVariableUsesTheProvisionedDatasource() {
+    void everyPanelQueryAndVariableUsesTheDatasourceVariable() {
         assertThat(datasourceUid).isEqualTo("prometheus");
+        for (GrafanaDashboards.Dashboard d : dashboards) {
+            JsonNode variable = d.variables().get(0);
+            assertThat(variable.path("name").asText()).as(d.uid()).isEqualTo("datasource");
+            assertThat(variable.path("type").asText()).isEqualTo("datasource");
+            assertThat(variable.path("query").asText()).isEqualTo("prometheus");
+            assertThat(d.json().path("__inputs").toString()).as(d.uid() + " __inputs").contains("\"pluginId\":\"prometheus\"");
+            assertThat(d.json().path("timezone").asText()).as(d.uid() + " time zone").isEqualTo("browser");
+            for (JsonNode panel : d.panels()) {
+                String where = d.uid() + " / " + panel.path("title").asText();
+                assertThat(panel.path("datasource").path("uid").asText()).as(where).isEqualTo("${datasource}");
+                panel.path("targets").forEach(t ->
+                        assertThat(t.path("datasource").path("uid").asText()).as(where).isEqualTo("${datasource}"));
+            }
+            for (JsonNode v : d.variables()) {
+                if ("query".equals(v.path("type").asText())) {
+                    assertThat(v.path("datasource").path("uid").asText()).as(d.uid() + " $" + v.path("name").asText())
+                            .isEqualTo("${datasource}");
+                }
+            }
+            assertThat(d.json().toString()).as(d.uid()).doesNotContain("\"uid\":\"prometheus\"");
+        }
+    }
+
+    /** Another scrape of the same metrics (staging, a replay) is never summed in. */
+    @Test
+    void everyMetricSelectorIsScopedToTheJobAndInstance() {
+        Pattern selector = Pattern.compile("\\{[^}]*}|((?:coding|kafka|jvm|process)_[a-z0-9_]+)(\\{[^}]*})?");
+        Pattern grouping = Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+        int selectors = 0;
+        for (GrafanaDashboards.Dashboard d : dashboards) {
+            List<String> exprs = new java.util.ArrayList<>();
+            d.queries().forEach(q -> exprs.add(q.expr()));
+            d.variables().forEach(v -> {
+                if ("query".equals(v.path("type").asText()) && !"job".equals(v.path("name").asText())) {
+                    exprs.add(v.path("query").path("query").asText());
+                }
+            });
+            for (String expr : exprs) {
+                Matcher m = selector.matcher(grouping.matcher(expr).replaceAll(""));
+                while (m.find()) {
+                    if (m.group(1) != null) {
+                        selectors++;
+                        assertThat(m.group(2)).as(d.uid() + ": " + m.group(1) + " in " + expr).isNotNull()
+                                .contains("job=~\"$job\"");
+                        if (!expr.startsWith("label_values(") || !expr.contains(", instance)")) {
+                            assertThat(m.group(2)).as(d.uid() + ": " + expr).contains("instance=~\"$instance\"");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(selectors).isGreaterThan(100);
+    }
+
+    /** A panel none of whose queries uses a dashboard filter says which filters it ignores. */
+    @Test
+    void everyPanelThatIgnoresAFilterSaysSo() {
+        Set<String> notFilters = Set.of("datasource", "job", "instance", "window", "coder_hourly_cost");
+        int ignoring = 0;
+        for (GrafanaDashboards.Dashboard d : dashboards) {
+            for (JsonNode panel : d.panels()) {
+                Set<String> used = new HashSet<>();
+                panel.path("targets").forEach(t -> used.addAll(GrafanaDashboards.variablesUsed(t.path("expr").asText())));
+                for (JsonNode v : d.variables()) {
+                    String name = v.path("name").asText();
+                    if (!notFilters.contains(name) && !used.contains(name)) {
+                        ignoring++;
+                        assertThat(panel.path("description").asText()).as(d.uid() + " / " + panel.path("title").asText())
+                                .contains("Ignores the dashboard filter").contains(v.path("label").asText());
+                    }
+                }
+            }
+        }
+        assertThat(ignoring).isPositive();
+    }
+
+    /** Imported elsewhere, a dashboard cannot point at this repository's files. */
+    @Test
+    void noDashboardTextNamesAFile() {
+        Pattern file = Pattern.compile("[\\w/.-]+\\.(md|ya?ml|py|json|properties)\\b");
+        for (GrafanaDashboards.Dashboard d : dashboards) {
+            assertThat(file.matcher(d.json().path("description").asText()).find()).as(d.uid()).isFalse();
+            for (JsonNode panel : d.panels()) {
+                String text = panel.path("title").asText() + " " + panel.path("description").asText() + " "
+                        + panel.path("fieldConfig").path("defaults").path("noValue").asText();
+                assertThat(file.matcher(text).find()).as(d.uid() + " / " + text).isFalse();
+            }
+        }
+    }
+
+    /** Every panel that shows a payer links to the Denials dashboard filtered on that payer. */
+    @Test
+    void payerPanelsLinkToTheDenialsDashboardFilteredOnThePayer() {
+        Pattern byPayer = Pattern.compile("\\bby \\(([^)]*\\b)?payer\\b");
+        int linked = 0;
+        for (GrafanaDashboards.Dashboard d : dashboards) {
+            for (JsonNode panel : d.panels()) {
+                boolean showsPayer = false;
+                for (JsonNode t : panel.path("targets")) {
+                    showsPayer |= byPayer.matcher(t.path("expr").asText()).find();
+                }
+                if (showsPayer) {
+                    linked++;
+                    assertThat(panel.path("fieldConfig").path("defaults").path("links").toString())
+                            .as(d.uid() + " / " + panel.path("title").asText())
+                            .contains("/d/coding-denials/").contains("var-payer=${__");
+                }
+            }
+        }
+        assertThat(linked).isGreaterThanOrEqualTo(5);
+    }
+
+    /**
+     * Units never mixed on one axis: a second unit in a time series goes to its own (right) axis,
+     * and every value column of a multi-query table has its own unit.
+     */
+    @Test
+    void unitsAreNeverMixedOnOneAxis() {
         for (GrafanaDashboards.Dashboard d : dashboards) {
             for (JsonNode panel : d.panels()) {
                 String where = d.uid() + " / " + panel.path("title").asText();
-                assertThat(panel.path("datasource").path("uid").asText()).as(where).isEqualTo(datasourceUid);
-                panel.path("targets").forEach(t ->
-                        assertThat(t.path("datasource").path("uid").asText()).as(where).isEqualTo(datasourceUid));
-            }
-            for (JsonNode variable : d.variables()) {
-                if ("query".equals(variable.path("type").asText())) {
-                    assertThat(variable.path("datasource").path("uid").asText())
-                            .as(d.uid() + " $" + variable.path("name").asText()).isEqualTo(datasourceUid);
+                String type = panel.path("type").asText();
+                for (JsonNode override : panel.path("fieldConfig").path("overrides")) {
+                    String props = override.path("properties").toString();
+                    if ("timeseries".equals(type) && props.contains("\"unit\"")) {
+                        assertThat(props).as(where + ": a second unit on its own axis").contains("custom.axisPlacement");
+                    }
+                }
+                if ("table".equals(type) && panel.path("targets").size() > 1) {
+                    Set<String> units = new HashSet<>();
+                    panel.path("fieldConfig").path("overrides").forEach(o ->
+                            o.path("properties").forEach(pr -> {
+                                if ("unit".equals(pr.path("id").asText())) {
+                                    units.add(o.path("matcher").path("options").asText());
+                                }
+                            }));
+                    boolean oneUnit = "currencyUSD".equals(panel.path("fieldConfig").path("defaults").path("unit").asText());
+                    assertThat(oneUnit || units.size() == panel.path("targets").size())
+                            .as(where + ": a unit per value column").isTrue();
                 }
             }
         }

@@ -55,6 +55,59 @@ class StackConfigTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    /**
+     * Pages at any hour; tickets and the audit queue only in the business-hours time interval
+     * (weekdays, daytime): what nobody can act on at night waits for the morning.
+     */
+    @Test
+    void pagesGoOutAtAnyHourTicketsAndAuditsInBusinessHours() throws Exception {
+        JsonNode config = Tools.readYaml(Tools.repoRoot().resolve("alertmanager/alertmanager.yml"));
+        Map<String, String> expected = Map.of(
+                "team=platform severity=critical", "[]",
+                "team=platform severity=warning", "[business-hours]",
+                "team=revenue-cycle severity=critical", "[]",
+                "team=revenue-cycle severity=warning", "[business-hours]",
+                "team=coding-compliance severity=warning", "[business-hours]",
+                "team=coding-compliance severity=info", "[business-hours]");
+
+        Map<String, String> actual = new HashMap<>();
+        for (String labels : expected.keySet()) {
+            Map<String, String> alert = new HashMap<>();
+            for (String kv : labels.split(" ")) {
+                alert.put(kv.split("=")[0], kv.split("=")[1]);
+            }
+            actual.put(labels, matchingRoute(config.path("route"), alert).path("active_time_intervals").toString()
+                    .replace("\"", "").replace("[]", "[]"));
+        }
+        actual.replaceAll((k, v) -> v.isEmpty() ? "[]" : v);
+
+        assertThat(actual).isEqualTo(expected);
+        JsonNode business = null;
+        for (JsonNode interval : config.path("time_intervals")) {
+            if (interval.path("name").asText().equals("business-hours")) {
+                business = interval.path("time_intervals");
+            }
+        }
+        assertThat(business).as("time interval business-hours").isNotNull();
+        assertThat(business.toString()).contains("monday:friday").doesNotContain("saturday", "sunday");
+        assertThat(business.get(0).path("times").get(0).path("start_time").asText()).isNotBlank();
+    }
+
+    /** The deepest route whose equality matchers all match, as Alertmanager picks it (continue: false). */
+    private static JsonNode matchingRoute(JsonNode route, Map<String, String> alert) {
+        for (JsonNode child : route.path("routes")) {
+            boolean matches = true;
+            for (JsonNode m : child.path("matchers")) {
+                String[] kv = m.asText().split("=", 2);
+                matches &= kv[1].replace("\"", "").equals(alert.get(kv[0]));
+            }
+            if (matches) {
+                return matchingRoute(child, alert);
+            }
+        }
+        return route;
+    }
+
     @Test
     void dockerComposeConfigIsValid() throws Exception {
         Tools.Result result = Tools.run(List.of("docker-compose", "config", "-q"), COMPOSE_ENV, null,
@@ -78,7 +131,7 @@ class StackConfigTest {
     void imagesArePinnedAndNoSecretIsWrittenInTheComposeFile() throws Exception {
         JsonNode services = Tools.readYaml(Tools.repoRoot().resolve("docker-compose.yml")).path("services");
         List<String> expectedServices = List.of("kafka", "kafka-init", "schema-registry", "coding-kpi",
-                "prometheus", "alertmanager", "grafana");
+                "feeder", "prometheus", "alertmanager", "grafana");
 
         assertThat(services.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrderElementsOf(expectedServices);
         services.properties().forEach(service -> {
