@@ -252,7 +252,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
         }
         coded[2] += e.getCodingSeconds();
         kpi.put(codedKey, coded);
-        roi.addCodingSeconds(e.getCodingSeconds(), ai);
+        roi.addCodingSeconds(e.getSetting(), e.getCodingSeconds(), ai);
         saveRoi(occurredAt, roi);
     }
 
@@ -524,7 +524,9 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], SpecificRe
     }
 
     private void saveRoi(long occurredAtMs, RoiMonthTotals totals) {
-        kpi.put(Series.ROI_MONTH.key(month(occurredAtMs)), totals.values());
+        String key = Series.ROI_MONTH.key(month(occurredAtMs));
+        series.put(key, totals.values());   // a version-1 array was widened into a new one by RoiMonthTotals.of
+        kpi.put(key, totals.values());
     }
 
     private String month(long epochMs) {
