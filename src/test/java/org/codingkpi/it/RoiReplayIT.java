@@ -153,6 +153,8 @@ class RoiReplayIT {
         // a measured item differs from the configured one, so the measured baseline is visibly in use
         assertThat(expected.measured.get("coding_denial_rate/")).isNotCloseTo(BASE_DENIAL_RATE, within(1e-6));
         check(p, expected);
+        String report = Files.readString(p.out().resolve("roi-report.html"));
+        assertThat(report).contains("<table id=\"baseline\">").contains("baseline.use: measured");
     }
 
     private record History(Path file, List<SpecificRecord> valid) {
