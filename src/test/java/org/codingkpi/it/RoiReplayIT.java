@@ -4,6 +4,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.codingkpi.app.Replay;
 import org.codingkpi.cli.Extensions;
 import org.codingkpi.cli.Main;
+import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.ClaimDenied;
 import org.codingkpi.events.ClaimPaid;
 import org.codingkpi.events.EncounterCoded;
@@ -195,7 +196,11 @@ class RoiReplayIT {
         Files.writeString(roi, roiYaml);
         Path out = dir.resolve("out");
 
-        new Replay(PARTITIONS, Map.of(), System.err).run(h.file(), out, List.of(Extensions.roi(roi)));
+        // the reference remembers every event id; so does the pipeline here. With the default 90-day dedupe.retention a
+        // late duplicate ClaimPaid arriving ~90 days after its original on the claims feed's clock was accepted as new in
+        // some runs and not in others (that clock is the largest occurred_at a task has seen through the claims
+        // repartition topic, and the interleaving of the two source partitions there varies from run to run)
+        new Replay(PARTITIONS, Map.of(PipelineConfig.DEDUPE_RETENTION, "400d"), System.err).run(h.file(), out, List.of(Extensions.roi(roi)));
 
         Map<String, Double> published = new TreeMap<>();
         Exposition.samples(Files.readString(out.resolve("metrics.prom"))).forEach((k, v) -> {
@@ -223,13 +228,7 @@ class RoiReplayIT {
         assertThat(published.keySet()).as("coding_roi_* series published").isEqualTo(expected.values.keySet());
         expected.values.forEach((key, value) -> {
             double actual = published.get(key);
-            if (key.startsWith(BASELINE + "{") && key.contains("days_to_payment") && key.contains("measured")) {
-                // within 0.01 days. Observed: 2 runs of 3 on the same input published 21.41718 and 21.41697 days
-                // where the reference (and the other runs) give 21.41724: the pipeline's set of ClaimPaid in the
-                // window varies by a payment or so from run to run (not a first adjudication: the denial rate is
-                // exact), which the $0.01 tolerance of the cash figures cannot see. To be found in the core.
-                assertThat(actual).as(key).isCloseTo(value, within(0.01));
-            } else if (key.startsWith(RATIO + "{") || key.startsWith(BASELINE + "{")) {
+            if (key.startsWith(RATIO + "{") || key.startsWith(BASELINE + "{")) {
                 assertThat(actual).as(key).isCloseTo(value, within(1e-9 * Math.max(1e-9, Math.abs(value))));
             } else {
                 assertThat(actual).as(key).isCloseTo(value, within(0.01));
