@@ -59,6 +59,8 @@ LABELS = {
     "coding_roi_program_cost_dollars": {"month"},
     "coding_roi_cumulative_net_dollars": {"basis", "scenario"},
     "coding_roi_ratio": {"basis", "scenario"},
+    "coding_roi_baseline": {"item", "setting", "source"},
+    "coding_roi_assumption": {"name"},
 }
 TARGET_LABELS = {"job", "instance"}  # added by Prometheus to every scraped series
 
@@ -327,13 +329,6 @@ def window_var(default, description):
             "options": [{"selected": v == default, "text": v, "value": v} for v in values]}
 
 
-def textbox_var(name, label, default, description):
-    return {"name": name, "label": label, "type": "textbox", "query": default, "hide": 0,
-            "description": description,
-            "current": {"selected": False, "text": default, "value": default},
-            "options": [{"selected": True, "text": default, "value": default}]}
-
-
 WINDOW_HELP = ("Window of the rates and ratios (Prometheus range). Short windows react fast but "
                "are noisy on low volume; 28d matches the alert baselines.")
 
@@ -463,8 +458,14 @@ def alert_annotation(name, alert, text_labels):
 # Dashboards
 
 
+def assumption(name):
+    """An assumption of the ROI file as published by the pipeline (never a copy in a dashboard variable)."""
+    return f'scalar(max(coding_roi_assumption{{name="{name}"}}))'
+
+
 def executive_roi():
     F = 'facility=~"$facility",setting=~"$setting"'
+    HOURLY = assumption("coder_hourly_cost")
     Q = {
         "realized_net": 'sum(coding_roi_cumulative_net_dollars{basis="realized"})',
         "expected_net": 'sum(coding_roi_cumulative_net_dollars{basis="projected",scenario="expected"})',
@@ -480,12 +481,15 @@ def executive_roi():
         "month_cost": "max by (month) (coding_roi_program_cost_dollars)",
         "month_realized_net": 'sum by (month) (coding_roi_benefit_dollars{basis="realized"})'
                               " - on (month) max by (month) (coding_roi_program_cost_dollars)",
-        "labour_cost_per_encounter": f"(sum by (coding_mode) (rate(coding_coder_seconds_total{{{F}}}[$window])) / 3600 * $coder_hourly_cost)"
+        "labour_cost_per_encounter": f"(sum by (coding_mode) (rate(coding_coder_seconds_total{{{F}}}[$window])) / 3600 * {HOURLY})"
                                      f" / (sum by (coding_mode) (rate(coding_encounters_coded_total{{{F}}}[$window])) > 0)",
-        "all_in_cost_per_encounter": "(sum(rate(coding_coder_seconds_total[$window])) / 3600 * $coder_hourly_cost"
+        "all_in_cost_per_encounter": f"(sum(rate(coding_coder_seconds_total[$window])) / 3600 * {HOURLY}"
                                      " + min(coding_roi_program_cost_dollars) / (30.4375 * 86400))"
                                      " / (sum(rate(coding_encounters_coded_total[$window])) > 0)",
         "coded_per_day_by_mode": f"sum by (coding_mode) (rate(coding_encounters_coded_total{{{F}}}[$window])) * 86400",
+        "baseline": "max by (item, setting, source) (coding_roi_baseline)",
+        "coding_denial_rework_cost": f'sum(increase(coding_claims_denied_total{{{F},category="coding"}}[$window]))'
+                                     f' * {assumption("rework_cost_per_denial")}',
         "ai_share_of_coded": ratio(f'coding_encounters_coded_total{{{F},coding_mode=~"AI_ASSISTED|AUTONOMOUS"}}',
                                    f"coding_encounters_coded_total{{{F}}}"),
     }
@@ -556,15 +560,25 @@ def executive_roi():
                      "figures: encounters first-coded per day (rate over the window).",
                      [(Q["coded_per_day_by_mode"], "{{coding_mode}}")], "short", stack=True),
           24, 8)
+    L.row("Baseline and assumptions")
+    L.add(table("Baseline: configured vs measured", "Each baseline item of the business case as "
+                "configured in the ROI file and as measured from the events of the months before "
+                "go-live (baseline.measure_months). A measured item is missing when its months "
+                "have no data. Minutes per encounter by setting, coding denial rate as a fraction, "
+                "days to payment dollar-weighted. More than 20 % apart: revisit the business case "
+                "(the /roi report flags it). " + roi_note.strip(),
+                [(Q["baseline"], "")], "none", ["Value"], sort_by="item"), 16, 8)
+    L.add(stat("Rework cost of coding denials (window)", "Coding-category initial denials over "
+               "the window x rework_cost_per_denial of the ROI configuration (published as "
+               "coding_roi_assumption). What coding denials still cost, AI or not.",
+               [(Q["coding_denial_rework_cost"], "")], "currencyUSD", [(None, "blue")],
+               decimals=0), 8, 8)
     return dashboard("coding-executive-roi", "Coding KPIs / Executive ROI",
                      "Realized versus projected return of AI-assisted coding (the ROI model of the "
                      "pipeline's ROI configuration), "
                      "and what a coded encounter costs.",
                      [query_var("facility", "Facility"), query_var("setting", "Setting"),
-                      window_var("28d", WINDOW_HELP),
-                      textbox_var("coder_hourly_cost", "Coder cost ($/h)", "42",
-                                  "Fully loaded coder cost per hour; keep equal to "
-                                  "coder_hourly_cost of the ROI configuration.")],
+                      window_var("28d", WINDOW_HELP)],
                      L, "now-180d")
 
 

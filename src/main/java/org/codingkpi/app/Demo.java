@@ -60,7 +60,7 @@ public final class Demo implements AutoCloseable {
     private final LiveFeed liveFeed;
     private volatile boolean running = true;
 
-    private Demo(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions) throws IOException {
+    private Demo(Options o, Function<SimulatorConfig, Pipeline.Extras> extensions) throws IOException {
         options = o;
         Path data = o.dataDir() != null ? o.dataDir() : Files.createTempDirectory("coding-kpi-demo-");
         kafka = EmbeddedKafka.start(data.resolve("kafka"), o.dataDir() == null);
@@ -100,7 +100,12 @@ public final class Demo implements AutoCloseable {
 
     public static Demo start(Options o, Function<SimulatorConfig, List<Function<KpiTotals, Collection<MetricSnapshot>>>> extensions)
             throws IOException {
-        return new Demo(o, extensions);
+        return new Demo(o, sim -> new Pipeline.Extras(extensions.apply(sim), List.of()));
+    }
+
+    /** @param extras metric families and pages (the ROI report), given the simulation (its go-live) */
+    public static Demo startWith(Options o, Function<SimulatorConfig, Pipeline.Extras> extras) throws IOException {
+        return new Demo(o, extras);
     }
 
     public void printWhereToLook(PrintStream out) {
@@ -109,6 +114,7 @@ public final class Demo implements AutoCloseable {
                 options.historyDays(), options.speed());
         out.printf("  metrics      http://localhost:%d/metrics   (coding_* families; try: curl -s localhost:%d/metrics | grep ^coding_)%n", port, port);
         out.printf("  health       http://localhost:%d/health/ready%n", port);
+        out.printf("  ROI report   http://localhost:%d/roi   (live; the monthly table: http://localhost:%d/roi.csv)%n", port, port);
         out.printf("  Kafka        %s  (topics encounters, ai-suggestions, claims, coding-kpi-dead-letter)%n", kafka.bootstrapServers());
         out.printf("  dashboards   docker compose up (see README; the stack publishes its own metrics on 9465) or point your Prometheus at this URL%n");
         out.printf("  audit        java -jar target/coding-kpi.jar audit --bootstrap-servers %s   (findings with their evidence)%n",

@@ -26,6 +26,7 @@ import org.codingkpi.metrics.KpiCollector;
 import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.metrics.MetricsServer;
 import org.codingkpi.kpi.Series;
+import org.codingkpi.metrics.Page;
 import org.codingkpi.metrics.PublishedKpiState;
 import org.codingkpi.state.PublishedState;
 import org.codingkpi.serde.EventCodec;
@@ -73,8 +74,19 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
-    private Pipeline(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions,
-                     int partitions) {
+    /**
+     * What a command adds to the pipeline: metric families derived from each scrape's state read, and pages served on
+     * the metrics port, each rendered from a fresh read of the same state.
+     */
+    public record Extras(List<Function<KpiTotals, Collection<MetricSnapshot>>> families, List<Page> pages) {
+        public Extras {
+            families = List.copyOf(families);
+            pages = List.copyOf(pages);
+        }
+    }
+
+    private Pipeline(PipelineConfig config, EventCodec codec, Extras extras, int partitions) {
+        List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions = extras.families();
         this.config = config;
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Timer latency = Timer.builder("coding.pipeline.event.latency")
@@ -130,11 +142,20 @@ public final class Pipeline implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         server = new MetricsServer(config.metricsBindAddress(), config.metricsPort(), registry, this::isRunning);
+        for (Page page : extras.pages()) {
+            // the read /metrics makes (KpiCollector's supplier above), without touching its published-tasks gauge
+            server.page(page.path(), page.contentType(), () -> page.render().apply(totals()));
+        }
     }
 
     /** Builds and starts the pipeline; the input topics must exist. */
     public static Pipeline start(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
-        Pipeline p = new Pipeline(config, codec, extensions, prepareTopics(config));
+        return start(config, codec, new Extras(extensions, List.of()));
+    }
+
+    /** Builds and starts the pipeline with metric families and pages; the input topics must exist. */
+    public static Pipeline start(PipelineConfig config, EventCodec codec, Extras extras) {
+        Pipeline p = new Pipeline(config, codec, extras, prepareTopics(config));
         p.streams.start();
         LOG.info("Pipeline started: application.id={}, metrics on port {}", config.get(PipelineConfig.APPLICATION_ID), p.server.port());
         return p;

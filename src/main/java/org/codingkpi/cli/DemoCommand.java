@@ -47,7 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Demo demo = Demo.start(new Demo.Options(metricsPort, bind, dataDir, historyDays, speed, encountersPerDay, seed, messy, 3,
+        Demo demo = Demo.startWith(new Demo.Options(metricsPort, bind, dataDir, historyDays, speed, encountersPerDay, seed, messy, 3,
                 scenario, scenarioDay), Extensions::forDemo);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -357,7 +357,7 @@ public final class KpiEngine {
         }
         coded[2] += e.getCodingSeconds();
         counters.changed(codedKey);
-        roi.addCodingSeconds(e.getCodingSeconds(), ai);
+        roi.addCodingSeconds(e.getSetting(), e.getCodingSeconds(), ai);
         roiChanged(roiKey);
     }
 

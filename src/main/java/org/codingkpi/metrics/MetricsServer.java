@@ -11,13 +11,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready} (ready =
- * Kafka Streams RUNNING) on the JDK's HTTP server. Bind address and port are configurable; port 0
- * picks a free one ({@link #port()}).
+ * Kafka Streams RUNNING) on the JDK's HTTP server, and the {@link Page}s added with {@link #page} (the ROI
+ * report). Bind address and port are configurable; port 0 picks a free one ({@link #port()}).
  */
 public final class MetricsServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MetricsServer.class);
     private final HttpServer server;
 
     public MetricsServer(String bindAddress, int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
@@ -42,6 +44,44 @@ public final class MetricsServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * Serves {@code body} at exactly {@code path} (GET and HEAD). A body that cannot be produced now (the state is
+     * not readable while partitions move) is a 503 with the reason, to be retried.
+     */
+    public void page(String path, String contentType, Supplier<String> body) {
+        server.createContext(path, ex -> {
+            try (ex) {
+                if (!ex.getRequestURI().getPath().equals(path)) {
+                    respond(ex, 404, "text/plain; charset=utf-8", "not found\n");
+                    return;
+                }
+                String method = ex.getRequestMethod();
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                    respond(ex, 405, "text/plain; charset=utf-8", "method not allowed\n");
+                    return;
+                }
+                String text;
+                try {
+                    text = body.get();
+                } catch (RuntimeException e) {
+                    LOG.debug("{} not available now: {}", path, e.toString());
+                    ex.getResponseHeaders().set("Retry-After", "5");
+                    respond(ex, 503, "text/plain; charset=utf-8", "not available now (the state is not readable: partitions "
+                            + "are moving or the pipeline is starting); retry in a few seconds\n");
+                    return;
+                }
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                if (method.equals("HEAD")) {
+                    ex.getResponseHeaders().set("Content-Type", contentType);
+                    ex.sendResponseHeaders(200, -1);
+                } else {
+                    respond(ex, 200, contentType, text);
+                }
+            }
+        });
     }
 
     private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {

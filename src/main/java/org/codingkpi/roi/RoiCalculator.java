@@ -13,7 +13,8 @@ import java.util.SortedMap;
 /**
  * The formulas of shared/spec/ROI.md, applied at export time to the raw month sums the stream processor keeps.
  *
- * <p>Months before the go-live month are ignored; every month from k = 0 to the month of stream time is in the
+ * <p>The baseline is measured first ({@link RoiBaseline}, from the months before go-live) and the formulas use
+ * the one {@code baseline.use} chooses. Months before the go-live month produce nothing else; every month from k = 0 to the month of stream time is in the
  * result and carries its program cost, with or without events; months after the month of stream time (which
  * the processor cannot produce) are ignored too. Sums are unrounded doubles.
  */
@@ -33,6 +34,8 @@ public final class RoiCalculator {
      * @param streamTime the largest occurred_at processed
      */
     public RoiResult compute(SortedMap<YearMonth, RoiMonthTotals> months, Instant streamTime) {
+        RoiBaseline baseline = RoiBaseline.measure(config, months);
+        RoiConfig config = this.config.withBaseline(baseline.used());
         YearMonth first = config.goLiveMonth();
         YearMonth last = YearMonth.from(streamTime.atZone(ZoneOffset.UTC));
         RoiSeries[] series = RoiSeries.values();
@@ -60,7 +63,7 @@ public final class RoiCalculator {
                     baselineSeconds(config, t, false) / 3600.0 * config.coderHourlyCost(),
                     codings));
         }
-        return new RoiResult(config, streamTime, out);
+        return new RoiResult(config, this.config, baseline, streamTime, out);
     }
 
     /** Σ base_s(setting) over revision-1 codings, in AI modes only or in all modes. */

@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  * @param reworkCostPerDenial dollars to work one denied claim
  * @param costOfCapitalAnnual annual cost of capital, a fraction (0.06 = 6 %)
  * @param scenarios           conservative, expected, aggressive, in that order
+ * @param measurement         {@code baseline.use} and {@code baseline.measure_months} (ROI.md version 2)
  */
 public record RoiConfig(LocalDate goLive,
                         double coderHourlyCost,
@@ -45,7 +46,8 @@ public record RoiConfig(LocalDate goLive,
                         double costOfCapitalAnnual,
                         Baseline baseline,
                         ProgramCosts programCosts,
-                        Map<String, Scenario> scenarios) {
+                        Map<String, Scenario> scenarios,
+                        Measurement measurement) {
 
     /** The scenario names of ROI.md, in display order. */
     public static final List<String> SCENARIO_NAMES = List.of("conservative", "expected", "aggressive");
@@ -65,6 +67,33 @@ public record RoiConfig(LocalDate goLive,
         /** Baseline coder seconds of one encounter of this setting ({@code base_s} of ROI.md). */
         public double seconds(Setting setting) {
             return minutesPerEncounter.getOrDefault(setting, 0.0) * 60.0;
+        }
+    }
+
+    /** Which baseline the formulas use ({@code baseline.use}). */
+    public enum BaselineUse {
+        /** The values of the file. */
+        CONFIGURED,
+        /** The values measured over the months before go-live; an item without data falls back to the file's. */
+        MEASURED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param use           which baseline the formulas use
+     * @param measureMonths the calendar months (UTC) before the go-live month that the measured baseline covers, >= 1
+     */
+    public record Measurement(BaselineUse use, int measureMonths) {
+        public static final Measurement DEFAULT = new Measurement(BaselineUse.CONFIGURED, 3);
+
+        public Measurement {
+            Objects.requireNonNull(use, "use");
+            if (measureMonths < 1) {
+                throw new IllegalArgumentException("baseline.measure_months must be >= 1, got " + measureMonths);
+            }
         }
     }
 
@@ -89,8 +118,16 @@ public record RoiConfig(LocalDate goLive,
         }
     }
 
+    /** A configuration with the default measurement (the configured baseline, 3 months measured). */
+    public RoiConfig(LocalDate goLive, double coderHourlyCost, double reworkCostPerDenial, double costOfCapitalAnnual,
+                     Baseline baseline, ProgramCosts programCosts, Map<String, Scenario> scenarios) {
+        this(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, scenarios,
+                Measurement.DEFAULT);
+    }
+
     public RoiConfig {
         Objects.requireNonNull(goLive, "goLive");
+        Objects.requireNonNull(measurement, "measurement");
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(programCosts, "programCosts");
         LinkedHashMap<String, Scenario> copy = new LinkedHashMap<>();
@@ -133,32 +170,36 @@ public record RoiConfig(LocalDate goLive,
     /** The same configuration with another go-live date (the demo sets it relative to the simulator start). */
     public RoiConfig withGoLive(LocalDate newGoLive) {
         return new RoiConfig(newGoLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline,
-                programCosts, scenarios);
+                programCosts, scenarios, measurement);
     }
 
     // withers for what-if analyses (not validated)
 
     public RoiConfig withCoderHourlyCost(double value) {
-        return new RoiConfig(goLive, value, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, scenarios);
+        return new RoiConfig(goLive, value, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, scenarios, measurement);
     }
 
     public RoiConfig withReworkCostPerDenial(double value) {
-        return new RoiConfig(goLive, coderHourlyCost, value, costOfCapitalAnnual, baseline, programCosts, scenarios);
+        return new RoiConfig(goLive, coderHourlyCost, value, costOfCapitalAnnual, baseline, programCosts, scenarios, measurement);
     }
 
     public RoiConfig withBaseline(Baseline value) {
-        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, value, programCosts, scenarios);
+        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, value, programCosts, scenarios, measurement);
     }
 
     public RoiConfig withProgramCosts(ProgramCosts value) {
-        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, value, scenarios);
+        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, value, scenarios, measurement);
+    }
+
+    public RoiConfig withMeasurement(Measurement value) {
+        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, scenarios, value);
     }
 
     public RoiConfig withScenario(String name, Scenario value) {
         scenario(name);   // must exist
         Map<String, Scenario> copy = new LinkedHashMap<>(scenarios);
         copy.put(name, value);
-        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, copy);
+        return new RoiConfig(goLive, coderHourlyCost, reworkCostPerDenial, costOfCapitalAnnual, baseline, programCosts, copy, measurement);
     }
 
     // --- loading -------------------------------------------------------------------------------------
@@ -224,7 +265,9 @@ public record RoiConfig(LocalDate goLive,
         double capital = root.number("cost_of_capital_annual", d.costOfCapitalAnnual, 0, 1, RATE);
 
         Section b = root.section("baseline");
-        b.allowOnly("minutes_per_encounter", "coding_denial_rate", "days_to_payment");
+        b.allowOnly("use", "measure_months", "minutes_per_encounter", "coding_denial_rate", "days_to_payment");
+        Measurement measurement = new Measurement(b.baselineUse("use", d.measurement.use()),
+                b.positiveInteger("measure_months", d.measurement.measureMonths()));
         Section m = b.section("minutes_per_encounter");
         m.allowOnly(java.util.Arrays.stream(Setting.values()).map(Setting::name).toArray(String[]::new));
         EnumMap<Setting, Double> minutes = new EnumMap<>(Setting.class);
@@ -255,7 +298,7 @@ public record RoiConfig(LocalDate goLive,
                     s.number("days_reduction", ds.daysReduction, 0, Double.MAX_VALUE, "a non-negative number of days"),
                     s.positiveInteger("ramp_months", (int) ds.rampMonths)));
         }
-        return new RoiConfig(goLive, hourly, rework, capital, baseline, costs, scenarios);
+        return new RoiConfig(goLive, hourly, rework, capital, baseline, costs, scenarios, measurement);
     }
 
     private void validateCrossFields() {
@@ -324,6 +367,19 @@ public record RoiConfig(LocalDate goLive,
                 throw new RoiConfigException(key(name), "expected a positive integer, got " + describe(v));
             }
             return (int) x;
+        }
+
+        BaselineUse baselineUse(String name, BaselineUse fallback) {
+            JsonNode v = get(name);
+            if (v == null) {
+                return fallback;
+            }
+            for (BaselineUse u : BaselineUse.values()) {
+                if (v.isTextual() && v.textValue().equals(u.label())) {
+                    return u;
+                }
+            }
+            throw new RoiConfigException(key(name), "expected configured or measured, got " + describe(v));
         }
 
         LocalDate date(String name, LocalDate fallback) {

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * The ROI metrics of shared/spec/ROI.md as Prometheus gauge snapshots, built from a {@link RoiResult}:
  * {@code coding_roi_benefit_dollars{basis,scenario,component,month}},
  * {@code coding_roi_program_cost_dollars{month}}, {@code coding_roi_cumulative_net_dollars{basis,scenario}},
- * {@code coding_roi_ratio{basis,scenario}}.
+ * {@code coding_roi_ratio{basis,scenario}}, and (version 2) {@code coding_roi_baseline{item,setting,source}} and
+ * {@code coding_roi_assumption{name}}, the money assumptions dashboards need (never copied into a dashboard).
  *
  * <p>Only the last {@value #MAX_PUBLISHED_MONTHS} months get month-labelled series; the cumulative figures
  * still cover every month since go-live. The ratio is left out while no program cost has been booked (it is
@@ -27,11 +28,13 @@ public final class RoiMetrics {
     public static final String PROGRAM_COST = "coding_roi_program_cost_dollars";
     public static final String CUMULATIVE_NET = "coding_roi_cumulative_net_dollars";
     public static final String RATIO = "coding_roi_ratio";
+    public static final String BASELINE = "coding_roi_baseline";
+    public static final String ASSUMPTION = "coding_roi_assumption";
 
     private RoiMetrics() {
     }
 
-    /** The four gauges, in the order benefit, program cost, cumulative net, ratio. */
+    /** The gauges, in the order benefit, program cost, cumulative net, ratio, baseline, assumption. */
     public static List<GaugeSnapshot> gauges(RoiResult result) {
         List<RoiMonth> all = result.months();
         List<RoiMonth> published = all.subList(Math.max(0, all.size() - MAX_PUBLISHED_MONTHS), all.size());
@@ -63,7 +66,34 @@ public final class RoiMetrics {
                 ratio.dataPoint(point(r, "basis", s.basis(), "scenario", s.scenario()));
             }
         }
-        return List.of(benefit.build(), cost.build(), net.build(), ratio.build());
+        return List.of(benefit.build(), cost.build(), net.build(), ratio.build(), baseline(result.baseline()),
+                assumptions(result.configured()));
+    }
+
+    /** Configured values always; measured ones where the window before go-live has data. */
+    static GaugeSnapshot baseline(RoiBaseline b) {
+        GaugeSnapshot.Builder g = GaugeSnapshot.builder().name(BASELINE)
+                .help("Baseline of the ROI formulas by item (minutes_per_encounter by setting, coding_denial_rate, "
+                        + "days_to_payment) and source: configured (the ROI file) or measured (the months before go-live; "
+                        + "absent without data)");
+        for (RoiBaseline.Entry e : b.entries()) {
+            g.dataPoint(point(e.configured(), "item", e.item().label(), "setting", e.settingLabel(), "source", "configured"));
+            if (e.isMeasured()) {
+                g.dataPoint(point(e.measured(), "item", e.item().label(), "setting", e.settingLabel(), "source", "measured"));
+            }
+        }
+        return g.build();
+    }
+
+    /** The assumptions of the ROI file that dashboards compute with. */
+    static GaugeSnapshot assumptions(RoiConfig c) {
+        return GaugeSnapshot.builder().name(ASSUMPTION)
+                .help("Assumptions of the ROI configuration by name: coder_hourly_cost and rework_cost_per_denial (dollars), "
+                        + "cost_of_capital_annual (fraction)")
+                .dataPoint(point(c.coderHourlyCost(), "name", "coder_hourly_cost"))
+                .dataPoint(point(c.reworkCostPerDenial(), "name", "rework_cost_per_denial"))
+                .dataPoint(point(c.costOfCapitalAnnual(), "name", "cost_of_capital_annual"))
+                .build();
     }
 
     public static MetricSnapshots snapshots(RoiResult result) {
@@ -85,7 +115,7 @@ public final class RoiMetrics {
 
             @Override
             public List<String> getPrometheusNames() {
-                return List.of(BENEFIT, PROGRAM_COST, CUMULATIVE_NET, RATIO);
+                return List.of(BENEFIT, PROGRAM_COST, CUMULATIVE_NET, RATIO, BASELINE, ASSUMPTION);
             }
         };
     }

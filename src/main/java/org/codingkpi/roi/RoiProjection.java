@@ -16,7 +16,8 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * The 12-month projected ROI of a scenario (months k = 0..11 from go-live) on the observed volumes, and its
- * sensitivity to ±20 % on each assumption.
+ * sensitivity: ±20 % on each assumption, on volume, on the payer mix and on adoption, and a two-way table of
+ * adoption x productivity gain (definitions in docs/roi.md, "12-month projection and sensitivity").
  *
  * <p>Volumes: a month k = 0..11 that is complete (before the month of stream time) uses its own observed sums;
  * every later month, including the partial month of stream time, uses the average of the complete months since
@@ -34,19 +35,49 @@ public final class RoiProjection {
         }
     }
 
-    /** One assumption varied by −20 % and +20 %, every other one at its configured value. */
+    /** One assumption varied by −20 % and +20 %, every other one at its configured value; {@code high} null: not applicable. */
     public record Row(String key, String label, String baseValue, String lowValue, String highValue,
                       Outcome low, Outcome high, String note) {
     }
 
+    /**
+     * What the projection multiplies, beyond the configuration: all volumes; the share of volume the scenario's
+     * gains reach once ramped (adoption; the projected formulas of ROI.md assume 1); and the payer mix's effect on
+     * the coding denial rate and on paid dollars per claim.
+     */
+    record Variation(double volume, double adoption, double denialMix, double paidMix) {
+        static final Variation NONE = new Variation(1, 1, 1, 1);
+    }
+
+    /**
+     * The 12-month net of a scenario by adoption (rows) and productivity gain (columns), other assumptions as
+     * configured; {@code observedRow} is the index of the row at the AI share observed since go-live, or -1.
+     */
+    public record TwoWay(String scenario, List<Double> adoptions, List<Double> gains, double[][] net, double[][] ratio,
+                         int observedRow, int configuredRow, int configuredColumn) {
+    }
+
+    /** Adoption levels of the two-way table. */
+    public static final List<Double> ADOPTIONS = List.of(0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+    /** Productivity gain of the two-way table, as factors of the configured gain (capped at 100 %). */
+    public static final List<Double> GAIN_FACTORS = List.of(0.6, 0.8, 1.0, 1.2, 1.4);
+
     private final RoiConfig config;
+    private final RoiPayerMix payerMix;
     private final List<RoiMonthTotals> volumes;
     private final String volumeBasis;
     private final int completeMonths;
+    private final double observedAdoption;
+
+    /** Derives the 12 months of volumes from an observed result (see the class comment); no payer data. */
+    public RoiProjection(RoiResult observed) {
+        this(observed, RoiPayerMix.none());
+    }
 
     /** Derives the 12 months of volumes from an observed result (see the class comment). */
-    public RoiProjection(RoiResult observed) {
+    public RoiProjection(RoiResult observed, RoiPayerMix payerMix) {
         this.config = observed.config();
+        this.payerMix = payerMix;
         List<RoiMonth> months = observed.months();
         YearMonth streamMonth = observed.streamMonth();
         List<RoiMonthTotals> complete = new ArrayList<>();
@@ -77,6 +108,20 @@ public final class RoiProjection {
         }
         this.volumes = List.copyOf(v);
         this.completeMonths = complete.size();
+        double ai = 0;
+        double all = 0;
+        for (RoiMonth m : months) {
+            for (Setting setting : Setting.values()) {
+                ai += m.totals().revision1CodingsAi(setting);
+                all += m.totals().revision1Codings(setting);
+            }
+        }
+        this.observedAdoption = all > 0 ? ai / all : Double.NaN;
+    }
+
+    /** Share of revision-1 codings in AI modes since go-live; NaN without codings. */
+    public double observedAdoption() {
+        return observedAdoption;
     }
 
     /** How the volumes were derived, for the report. */
@@ -94,16 +139,56 @@ public final class RoiProjection {
     }
 
     Outcome outcome(RoiConfig c, String scenario) {
+        return outcome(c, scenario, Variation.NONE);
+    }
+
+    /**
+     * The projected formulas are linear in the month sums, so scaling a component is scaling the sums it reads:
+     * volume and adoption scale all three, the payer mix the denials (through the coding denial rate) and the cash
+     * (through paid dollars per claim).
+     */
+    Outcome outcome(RoiConfig c, String scenario, Variation v) {
         RoiConfig.Scenario s = c.scenario(scenario);
         double net = 0;
         double cost = 0;
         for (int k = 0; k < HORIZON_MONTHS; k++) {
             double[] b = RoiCalculator.projected(c, s, k, volumes.get(k));
+            double f = v.volume() * v.adoption();
             double pc = c.programCosts().ofMonth(k);
             cost += pc;
-            net += b[0] + b[1] + b[2] - pc;
+            net += f * (b[0] + b[1] * v.denialMix() + b[2] * v.paidMix()) - pc;
         }
         return new Outcome(net, cost);
+    }
+
+    /** Adoption x productivity gain, for one scenario (the report uses "expected"). */
+    public TwoWay twoWay(String scenario) {
+        RoiConfig.Scenario s = config.scenario(scenario);
+        List<Double> adoptions = new ArrayList<>(ADOPTIONS);
+        int observedRow = -1;
+        if (!Double.isNaN(observedAdoption)) {
+            adoptions.add(observedAdoption);
+            adoptions.sort(null);
+            observedRow = adoptions.indexOf(observedAdoption);
+        }
+        List<Double> gains = new ArrayList<>();
+        for (double f : GAIN_FACTORS) {
+            gains.add(Math.min(1.0, s.productivityGain() * f));
+        }
+        double[][] net = new double[adoptions.size()][gains.size()];
+        double[][] ratio = new double[adoptions.size()][gains.size()];
+        for (int i = 0; i < adoptions.size(); i++) {
+            for (int j = 0; j < gains.size(); j++) {
+                RoiConfig c = config.withScenario(scenario, new RoiConfig.Scenario(gains.get(j), s.denialReduction(),
+                        s.daysReduction(), s.rampMonths()));
+                Outcome o = outcome(c, scenario, new Variation(1, adoptions.get(i), 1, 1));
+                net[i][j] = o.net();
+                ratio[i][j] = o.ratio();
+            }
+        }
+        int configuredRow = adoptions.lastIndexOf(1.0);
+        return new TwoWay(scenario, List.copyOf(adoptions), List.copyOf(gains), net, ratio, observedRow, configuredRow,
+                GAIN_FACTORS.indexOf(1.0));
     }
 
     /** ±20 % on each assumption, for one scenario (the report uses "expected"). */
@@ -154,6 +239,25 @@ public final class RoiProjection {
                 f -> c.withProgramCosts(new RoiConfig.ProgramCosts(c.programCosts().oneTime() * f,
                         c.programCosts().monthly() * f)),
                 "one-time cost scaled by the same factor"));
+        rows.add(new Row("volume", "Volume (encounters and claims)", "observed", "-20 %", "+20 %",
+                outcome(c, scenario, new Variation(1 - STEP, 1, 1, 1)), outcome(c, scenario, new Variation(1 + STEP, 1, 1, 1)),
+                "every month's codings, coder time, adjudications, denials and payments scaled together; program costs unchanged"));
+        String mixNote = payerMix.canShift()
+                ? String.format(Locale.US, "claim shares of the %d payers shifted 20 %% toward the payers whose coding denial rate "
+                        + "is below (-) or above (+) the all-payer rate: coding denial rate x %.3f / x %.3f, paid dollars per claim "
+                        + "x %.3f / x %.3f", payerMix.payers().size(), payerMix.denialFactor(-STEP), payerMix.denialFactor(STEP),
+                        payerMix.paidFactor(-STEP), payerMix.paidFactor(STEP))
+                : "fewer than two payers with first adjudications, or no coding denial yet: no mix to shift";
+        rows.add(new Row("payer_mix", "Payer mix", "observed", "toward low-denial payers", "toward high-denial payers",
+                outcome(c, scenario, new Variation(1, 1, payerMix.denialFactor(-STEP), payerMix.paidFactor(-STEP))),
+                outcome(c, scenario, new Variation(1, 1, payerMix.denialFactor(STEP), payerMix.paidFactor(STEP))),
+                mixNote));
+        String observed = Double.isNaN(observedAdoption) ? "none yet"
+                : String.format(Locale.US, "%.1f %%", observedAdoption * 100);
+        rows.add(new Row("adoption", "Adoption (share of encounters coded with AI once ramped)", "100 %", "80 %", "n/a",
+                outcome(c, scenario, new Variation(1, 1 - STEP, 1, 1)), null,
+                "the business case assumes every encounter (100 %), reached over ramp_months; observed AI share since go-live: "
+                        + observed + ". See the adoption x productivity gain table"));
         return rows;
     }
 

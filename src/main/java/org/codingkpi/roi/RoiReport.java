@@ -14,14 +14,18 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One self-contained HTML page for a CFO: headline, a chart of cumulative net benefit (inline SVG, no script),
- * benefit components by month, cost per coded encounter, the sensitivity of the 12-month projected ROI of the
- * expected scenario, and the assumptions. No network, no JavaScript; the markup is well-formed XML (XHTML
- * syntax) so that tests and tools can parse it.
+ * One self-contained HTML page for a CFO: headline, the baseline configured versus measured, a chart of cumulative
+ * net benefit (inline SVG, no script), benefit components by month, cost per coded encounter, the sensitivity of
+ * the 12-month projected ROI of the expected scenario (assumptions, volume, payer mix, adoption, and a two-way
+ * table of adoption x productivity gain), and the assumptions. No network, no JavaScript; the markup is
+ * well-formed XML (XHTML syntax) so that tests and tools can parse it; it prints on A4 and Letter ({@code @page}).
+ * The same page is written by {@code replay} and served live at {@code /roi}; {@link #csv} is the monthly table
+ * ({@code /roi.csv}).
  *
- * <p>Stable hooks: {@code svg#cumulative-chart}, {@code table#headline}, {@code table#components},
- * {@code table#cost-per-encounter}, {@code table#sensitivity}, {@code table#assumptions}; rows carry
- * {@code data-month} or {@code data-key}, number cells {@code data-key}; money is written {@code 12,345.67}.
+ * <p>Stable hooks: {@code svg#cumulative-chart}, {@code table#headline}, {@code table#baseline},
+ * {@code table#components}, {@code table#cost-per-encounter}, {@code table#sensitivity},
+ * {@code table#adoption-productivity}, {@code table#assumptions}; rows carry {@code data-month} or
+ * {@code data-key}, number cells {@code data-key}; money is written {@code 12,345.67}.
  */
 public final class RoiReport {
     /** The scenario the components table and the sensitivity analysis compare with. */
@@ -38,16 +42,39 @@ public final class RoiReport {
 
     /** Writes the report (UTF-8), replacing the file. */
     public static void write(RoiResult result, Path file) throws IOException {
-        Files.writeString(file, render(result), StandardCharsets.UTF_8);
+        write(result, RoiPayerMix.none(), file);
+    }
+
+    /** Writes the report (UTF-8), replacing the file. */
+    public static void write(RoiResult result, RoiPayerMix payerMix, Path file) throws IOException {
+        Files.writeString(file, render(result, payerMix), StandardCharsets.UTF_8);
     }
 
     public static String render(RoiResult result) {
-        StringBuilder h = new StringBuilder(32_768);
-        RoiConfig c = result.config();
+        return render(result, RoiPayerMix.none());
+    }
+
+    private static void head(StringBuilder h) {
         h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
                 .append("<meta charset=\"utf-8\"/>\n<title>AI-assisted coding: realized versus projected ROI</title>\n")
                 .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
                 .append("<h1>AI-assisted coding: realized versus projected ROI</h1>\n");
+    }
+
+    /** The page before the first event: nothing to compute yet (the live endpoint serves it). */
+    public static String renderNoEvents(RoiConfig config) {
+        StringBuilder h = new StringBuilder(4096);
+        head(h);
+        h.append("<p class=\"empty\" id=\"no-events\">No event processed yet: the report appears with the first event. ")
+                .append("Go-live ").append(esc(config.goLive().toString())).append(".</p>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    /** @param payerMix the payers behind the claims, for the payer-mix sensitivity ({@link RoiPayerMix#none()}: none) */
+    public static String render(RoiResult result, RoiPayerMix payerMix) {
+        StringBuilder h = new StringBuilder(65_536);
+        RoiConfig c = result.config();
+        head(h);
         h.append("<p class=\"meta\">Go-live <span id=\"go-live\">").append(esc(c.goLive().toString()))
                 .append("</span> (month 0 = ").append(esc(result.goLiveMonth().toString()))
                 .append("); events up to <span id=\"stream-time\">")
@@ -55,16 +82,18 @@ public final class RoiReport {
                 .append("</span>. All figures in US dollars, from the same events for every basis.</p>\n");
 
         headline(h, result);
-        h.append("<h2>Cumulative net benefit by month</h2>\n");
+        baseline(h, result.baseline());
+        h.append("<section class=\"block\">\n<h2>Cumulative net benefit by month</h2>\n");
         if (result.months().isEmpty()) {
             h.append("<p class=\"empty\">No month since go-live yet.</p>\n");
         } else {
             chart(h, result);
         }
+        h.append("</section>\n");
         components(h, result);
         costPerEncounter(h, result);
-        sensitivity(h, result);
-        assumptions(h, c);
+        sensitivity(h, result, payerMix);
+        assumptions(h, c, result.baseline());
         h.append(DEFINITIONS);
         h.append("</body>\n</html>\n");
         return h.toString();
@@ -99,6 +128,80 @@ public final class RoiReport {
             h.append("<td data-key=\"break-even\">").append(esc(breakEven(r.breakEvenMonth(s)))).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void baseline(StringBuilder h, RoiBaseline b) {
+        boolean measured = b.use() == RoiConfig.BaselineUse.MEASURED;
+        h.append("<section id=\"baseline-section\">\n<h2>Baseline: configured versus measured</h2>\n<p class=\"note\">")
+                .append("The business case stands on the baseline. Measured: the events of ").append(esc(b.windowStart().toString()))
+                .append(" to ").append(esc(b.windowEnd().toString())).append(" (the ")
+                .append(b.windowStart().until(b.windowEnd(), java.time.temporal.ChronoUnit.MONTHS) + 1)
+                .append(" calendar months before the go-live month). <span id=\"baseline-use\">baseline.use: ")
+                .append(measured ? "measured" : "configured").append("</span>: the formulas use ")
+                .append(measured ? "the measured value of each item that has data, the configured value otherwise."
+                        : "the configured values; the measured ones are shown for comparison.")
+                .append(" An item is flagged when its measured value differs from the configured one by more than ")
+                .append(Math.round(RoiBaseline.FLAG_FRACTION * 100)).append(" %.</p>\n")
+                .append("<table id=\"baseline\">\n<thead><tr><th>Item</th><th>Configured</th><th>Measured</th>")
+                .append("<th>Measured on</th><th>Difference</th><th>Used by the formulas</th><th>Note</th></tr></thead>\n<tbody>\n");
+        for (RoiBaseline.Entry e : b.entries()) {
+            h.append("<tr data-key=\"").append(esc(e.key())).append("\"").append(e.flagged() ? " class=\"flagged\"" : "")
+                    .append("><td>").append(esc(itemTitle(e))).append("</td>");
+            num(h, "configured", e.configured(), baselineValue(e, e.configured()));
+            if (e.isMeasured()) {
+                num(h, "measured", e.measured(), baselineValue(e, e.measured()));
+                h.append("<td class=\"num\" data-key=\"sample\">").append(esc(sample(e))).append("</td>");
+                double d = e.relativeDifference();
+                num(h, "difference", d, Double.isNaN(d) ? "n/a" : String.format(Locale.US, "%+.1f %%", d * 100));
+            } else {
+                h.append("<td class=\"absent\" data-key=\"measured\">absent</td><td data-key=\"sample\">no data</td>")
+                        .append("<td data-key=\"difference\"></td>");
+            }
+            h.append("<td data-key=\"used\">").append(e.usesMeasured() ? "measured" : "configured").append("</td><td class=\"note\">");
+            if (e.flagged()) {
+                h.append("<strong class=\"flag\">differs by more than ").append(Math.round(RoiBaseline.FLAG_FRACTION * 100))
+                        .append(" %</strong>: check the business case. ");
+            }
+            if (!e.isMeasured()) {
+                h.append("no ").append(esc(noDataWhat(e))).append(" in ").append(esc(b.windowStart().toString())).append(" to ")
+                        .append(esc(b.windowEnd().toString())).append(": the measured value is absent")
+                        .append(measured ? " and the configured value is used" : "").append('.');
+            }
+            h.append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static String itemTitle(RoiBaseline.Entry e) {
+        return switch (e.item()) {
+            case MINUTES_PER_ENCOUNTER -> "Coder minutes per encounter, " + e.setting().name().toLowerCase(Locale.ROOT);
+            case CODING_DENIAL_RATE -> "Coding denial rate";
+            case DAYS_TO_PAYMENT -> "Days to payment (dollar-weighted)";
+        };
+    }
+
+    private static String baselineValue(RoiBaseline.Entry e, double v) {
+        return switch (e.item()) {
+            case MINUTES_PER_ENCOUNTER -> String.format(Locale.US, "%.2f min", v);
+            case CODING_DENIAL_RATE -> String.format(Locale.US, "%.2f %%", v * 100);
+            case DAYS_TO_PAYMENT -> String.format(Locale.US, "%.2f days", v);
+        };
+    }
+
+    private static String sample(RoiBaseline.Entry e) {
+        return switch (e.item()) {
+            case MINUTES_PER_ENCOUNTER -> String.format(Locale.US, "%,.0f encounters", e.sample());
+            case CODING_DENIAL_RATE -> String.format(Locale.US, "%,.0f first adjudications", e.sample());
+            case DAYS_TO_PAYMENT -> "$" + money(e.sample()) + " paid";
+        };
+    }
+
+    private static String noDataWhat(RoiBaseline.Entry e) {
+        return switch (e.item()) {
+            case MINUTES_PER_ENCOUNTER -> e.setting().name().toLowerCase(Locale.ROOT) + " encounter coded (revision 1)";
+            case CODING_DENIAL_RATE -> "first adjudication";
+            case DAYS_TO_PAYMENT -> "payment with a known submission time";
+        };
     }
 
     private static void card(StringBuilder h, String id, String label, double net, double ratio,
@@ -203,7 +306,7 @@ public final class RoiReport {
 
     private static void components(StringBuilder h, RoiResult r) {
         RoiSeries[] shown = {RoiSeries.REALIZED, COMPARED};
-        h.append("<h2>Benefit components by month: realized versus expected</h2>\n<table id=\"components\">\n<thead>\n")
+        h.append("<section class=\"block\">\n<h2>Benefit components by month: realized versus expected</h2>\n<table id=\"components\">\n<thead>\n")
                 .append("<tr><th rowspan=\"2\">Month</th><th rowspan=\"2\">k</th>");
         for (RoiSeries s : shown) {
             h.append("<th colspan=\"4\">").append(esc(s.title())).append("</th>");
@@ -232,11 +335,11 @@ public final class RoiReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n");
+        h.append("</tbody>\n</table>\n</section>\n");
     }
 
     private static void costPerEncounter(StringBuilder h, RoiResult r) {
-        h.append("<h2>Cost per coded encounter</h2>\n<p class=\"note\">(coder time of all revisions and modes x ")
+        h.append("<section class=\"block\">\n<h2>Cost per coded encounter</h2>\n<p class=\"note\">(coder time of all revisions and modes x ")
                 .append("hourly cost + program cost) / encounters coded (revision 1). The baseline column prices the ")
                 .append("same month's encounters at the baseline minutes, without the program.</p>\n")
                 .append("<table id=\"cost-per-encounter\">\n<thead><tr><th>Month</th><th>Coded encounters</th>")
@@ -253,16 +356,16 @@ public final class RoiReport {
             num(h, "baseline-cost-per-encounter", m.baselineCostPerCodedEncounter(), money(m.baselineCostPerCodedEncounter()));
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n");
+        h.append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static void sensitivity(StringBuilder h, RoiResult r) {
-        RoiProjection p = new RoiProjection(r);
+    private static void sensitivity(StringBuilder h, RoiResult r, RoiPayerMix payerMix) {
+        RoiProjection p = new RoiProjection(r, payerMix);
         RoiProjection.Outcome base = p.outcome(COMPARED.scenario());
         h.append("<h2>Sensitivity: 12-month projected ROI of the expected scenario</h2>\n<p class=\"note\">")
                 .append("Months k = 0 to 11 from go-live, projected formulas of the expected scenario. Volumes: ")
                 .append(esc(p.volumeBasis())).append(". Each row moves one assumption by 20 % down and up, ")
-                .append("all others as configured.</p>\n")
+                .append("all others as configured; volume, payer mix and adoption as defined in the notes.</p>\n")
                 .append("<p id=\"sensitivity-base\">As configured: 12-month net <span class=\"num\" data-key=\"net\">")
                 .append(money(base.net())).append("</span>, ROI ratio <span class=\"num\" data-key=\"ratio\">")
                 .append(ratio(base.ratio())).append("</span>, on a 12-month program cost of ")
@@ -278,31 +381,111 @@ public final class RoiReport {
             num(h, "net-low", row.low().net(), money(row.low().net()));
             num(h, "ratio-low", row.low().ratio(), ratio(row.low().ratio()));
             h.append("<td>").append(esc(row.highValue())).append("</td>");
-            num(h, "net-high", row.high().net(), money(row.high().net()));
-            num(h, "ratio-high", row.high().ratio(), ratio(row.high().ratio()));
+            double highNet = row.high() == null ? Double.NaN : row.high().net();
+            double highRatio = row.high() == null ? Double.NaN : row.high().ratio();
+            num(h, "net-high", highNet, money(highNet));
+            num(h, "ratio-high", highRatio, ratio(highRatio));
             h.append("<td class=\"note\">").append(esc(row.note())).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n");
+        twoWay(h, p.twoWay(COMPARED.scenario()));
     }
 
-    private static void assumptions(StringBuilder h, RoiConfig c) {
-        h.append("<h2>Assumptions (ROI configuration)</h2>\n<table id=\"assumptions\">\n<tbody>\n");
+    private static void twoWay(StringBuilder h, RoiProjection.TwoWay t) {
+        h.append("<section class=\"block\">\n<h3>12-month net of the expected scenario by adoption and productivity gain</h3>\n<p class=\"note\">")
+                .append("Rows: adoption, the share of encounters coded with AI once the ramp is complete (the business case ")
+                .append("assumes 100 %). Columns: the scenario's productivity gain. Every other assumption as configured. ")
+                .append("Outlined: the business case as configured.");
+        if (t.observedRow() >= 0) {
+            h.append(" Marked \"observed\": the AI share of encounters coded since go-live.");
+        }
+        h.append("</p>\n<table id=\"adoption-productivity\">\n<thead><tr><th>Adoption \\ productivity gain</th>");
+        for (double g : t.gains()) {
+            h.append("<th class=\"num\">").append(String.format(Locale.US, "%.1f %%", g * 100)).append("</th>");
+        }
+        h.append("</tr></thead>\n<tbody>\n");
+        for (int i = 0; i < t.adoptions().size(); i++) {
+            double a = t.adoptions().get(i);
+            h.append("<tr data-key=\"").append(String.format(Locale.US, "%.4f", a)).append("\"")
+                    .append(i == t.observedRow() ? " class=\"observed\"" : "").append("><th>")
+                    .append(String.format(Locale.US, "%.1f %%", a * 100)).append(i == t.observedRow() ? " (observed)" : "")
+                    .append("</th>");
+            for (int j = 0; j < t.gains().size(); j++) {
+                double net = t.net()[i][j];
+                boolean configured = i == t.configuredRow() && j == t.configuredColumn();
+                h.append("<td class=\"num").append(net < 0 ? " neg" : "").append(configured ? " configured" : "")
+                        .append("\" data-key=\"").append(String.format(Locale.US, "%.4f", t.gains().get(j))).append("\">")
+                        .append(money(net)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void assumptions(StringBuilder h, RoiConfig c, RoiBaseline b) {
+        h.append("<section class=\"block\">\n<h2>Assumptions (ROI configuration)</h2>\n<p class=\"note\">Baseline values as the formulas used them ")
+                .append("(baseline.use: ").append(b.use().label()).append("; the table above shows both).</p>\n")
+                .append("<table id=\"assumptions\">\n<tbody>\n");
         kv(h, "go_live", c.goLive().toString());
         kv(h, "coder_hourly_cost", money(c.coderHourlyCost()));
         kv(h, "rework_cost_per_denial", money(c.reworkCostPerDenial()));
         kv(h, "cost_of_capital_annual", String.format(Locale.US, "%.2f %%", c.costOfCapitalAnnual() * 100));
         for (Setting s : Setting.values()) {
             kv(h, "baseline.minutes_per_encounter." + s.name(),
-                    String.format(Locale.US, "%.1f", c.baseline().minutesPerEncounter().get(s)));
+                    String.format(Locale.US, "%.2f", c.baseline().minutesPerEncounter().get(s)));
         }
         kv(h, "baseline.coding_denial_rate", String.format(Locale.US, "%.2f %%", c.baseline().codingDenialRate() * 100));
-        kv(h, "baseline.days_to_payment", String.format(Locale.US, "%.1f", c.baseline().daysToPayment()));
+        kv(h, "baseline.days_to_payment", String.format(Locale.US, "%.2f", c.baseline().daysToPayment()));
+        kv(h, "baseline.use", b.use().label());
+        kv(h, "baseline.measure_months", String.valueOf(c.measurement().measureMonths()));
         kv(h, "program_costs.one_time", money(c.programCosts().oneTime()));
         kv(h, "program_costs.monthly", money(c.programCosts().monthly()));
         c.scenarios().forEach((name, s) -> kv(h, "scenarios." + name, String.format(Locale.US,
                 "productivity gain %.0f %%, denial reduction %.0f %%, days reduction %.1f, ramp %s months",
                 s.productivityGain() * 100, s.denialReduction() * 100, s.daysReduction(), fmt(s.rampMonths()))));
-        h.append("</tbody>\n</table>\n");
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    // --- CSV ---------------------------------------------------------------------------------------------
+
+    /**
+     * The monthly table as CSV (RFC 4180, comma, header row, '.' decimals, no thousands separator, unrounded to
+     * the cent: 2 decimals): month, k, program cost, then for each series its labor, denials, cash, total benefit,
+     * net of the month and cumulative net.
+     */
+    public static String csv(RoiResult r) {
+        StringBuilder b = new StringBuilder(8192);
+        b.append("month,k,program_cost");
+        for (RoiSeries s : RoiSeries.values()) {
+            String p = s.basis() + "_" + s.scenario();
+            for (RoiComponent c : RoiComponent.values()) {
+                b.append(',').append(p).append('_').append(c.label());
+            }
+            b.append(',').append(p).append("_total,").append(p).append("_net,").append(p).append("_cumulative_net");
+        }
+        b.append("\r\n");
+        for (RoiMonth m : r.months()) {
+            b.append(m.month()).append(',').append(m.k()).append(',').append(cents(m.programCost()));
+            for (RoiSeries s : RoiSeries.values()) {
+                for (RoiComponent c : RoiComponent.values()) {
+                    b.append(',').append(cents(m.benefit(s, c)));
+                }
+                b.append(',').append(cents(m.totalBenefit(s))).append(',').append(cents(m.net(s))).append(',')
+                        .append(cents(m.cumulativeNet(s)));
+            }
+            b.append("\r\n");
+        }
+        return b.toString();
+    }
+
+    /** The CSV header alone (before the first event). */
+    public static String csvHeader() {
+        return csv(new RoiResult(RoiConfig.defaults(), RoiConfig.defaults(),
+                RoiBaseline.measure(RoiConfig.defaults(), new java.util.TreeMap<>()), java.time.Instant.EPOCH, List.of()));
+    }
+
+    private static String cents(double v) {
+        return String.format(Locale.ROOT, "%.2f", Math.abs(v) < 0.005 ? 0.0 : v);
     }
 
     // --- helpers -------------------------------------------------------------------------------------
@@ -411,6 +594,32 @@ public final class RoiReport {
             svg line.grid { stroke: #eee; }
             svg line.zero { stroke: #888; stroke-width: 1.5; }
             svg line.axis { stroke: #888; }
+            h3 { font-size: 15px; margin-top: 20px; }
+            tr.flagged td, tr.flagged th { background: #fef3c7; }
+            .flag { color: #b45309; }
+            td.absent { color: #777; font-style: italic; }
+            td.configured { outline: 2px solid #2563eb; outline-offset: -2px; font-weight: 600; }
+            tr.observed th, tr.observed td { background: #eef2ff; }
+            svg#cumulative-chart { max-width: 100%; height: auto; }
+            @page { margin: 12mm 10mm; }
+            @media print {
+              body { margin: 0; max-width: none; font-size: 10px; }
+              h1 { font-size: 17px; }
+              h2 { font-size: 13px; margin-top: 14px; break-after: avoid; page-break-after: avoid; }
+              h3 { font-size: 12px; break-after: avoid; page-break-after: avoid; }
+              .meta, .note { font-size: 9px; }
+              .cards { gap: 8px; margin: 8px 0; }
+              .card { min-width: 0; flex: 1; padding: 6px 8px; }
+              .card .big { font-size: 16px; }
+              .card .label, .card .sub { font-size: 9px; }
+              table { font-size: 7.5px; width: 100%; }
+              th, td { padding: 2px 3px; }
+              td.num { white-space: nowrap; }
+              tr, svg, section.block, #summary { break-inside: avoid; page-break-inside: avoid; }
+              thead { display: table-header-group; }
+              svg#cumulative-chart { width: 100%; height: auto; }
+              * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+            }
             """;
 
     private static final String DEFINITIONS = """

@@ -13,17 +13,32 @@ import java.util.Optional;
  */
 public final class RoiResult {
     private final RoiConfig config;
+    private final RoiConfig configured;
+    private final RoiBaseline baseline;
     private final Instant streamTime;
     private final List<RoiMonth> months;
 
-    RoiResult(RoiConfig config, Instant streamTime, List<RoiMonth> months) {
+    RoiResult(RoiConfig config, RoiConfig configured, RoiBaseline baseline, Instant streamTime, List<RoiMonth> months) {
         this.config = config;
+        this.configured = configured;
+        this.baseline = baseline;
         this.streamTime = streamTime;
         this.months = List.copyOf(months);
     }
 
+    /** The configuration the formulas used: the file's, with the baseline that {@code baseline.use} chose. */
     public RoiConfig config() {
         return config;
+    }
+
+    /** The configuration as loaded (its baseline is the configured one). */
+    public RoiConfig configured() {
+        return configured;
+    }
+
+    /** The baseline, configured and measured, item by item. */
+    public RoiBaseline baseline() {
+        return baseline;
     }
 
     /** The largest occurred_at processed; the result covers months up to its month. */

@@ -146,7 +146,7 @@ class RoiCalculatorTest {
     void inputIsCopiedNotShared() {
         SortedMap<YearMonth, RoiMonthTotals> months = RoiFixtures.months();
         RoiResult r = new RoiCalculator(RoiFixtures.config()).compute(months, RoiFixtures.STREAM_TIME);
-        months.get(MAR).addCodingSeconds(1e9, true);
+        months.get(MAR).addCodingSeconds(Setting.INPATIENT, 1e9, true);
         assertThat(r.month(MAR).orElseThrow().totals().codingSecondsAi()).isEqualTo(3000.0);
     }
 }

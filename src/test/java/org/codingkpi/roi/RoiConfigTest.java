@@ -41,6 +41,32 @@ class RoiConfigTest {
     }
 
     @Test
+    void baselineUseAndMeasureMonthsDefaultToConfiguredAndThree() {
+        assertThat(RoiConfig.defaults().measurement()).isEqualTo(new RoiConfig.Measurement(RoiConfig.BaselineUse.CONFIGURED, 3));
+        assertThat(parse("baseline: { use: measured, measure_months: 6 }").measurement())
+                .isEqualTo(new RoiConfig.Measurement(RoiConfig.BaselineUse.MEASURED, 6));
+        assertThat(parse("baseline: { use: configured }").measurement().measureMonths()).isEqualTo(3);
+    }
+
+    @Test
+    void baselineUseOtherThanTheTwoAndMeasureMonthsBelowOneNameTheKey() {
+        assertThatThrownBy(() -> parse("baseline: { use: mesured }"))
+                .isInstanceOf(RoiConfigException.class)
+                .hasMessage("baseline.use: expected configured or measured, got \"mesured\"");
+        assertThatThrownBy(() -> parse("baseline: { use: MEASURED }"))
+                .hasMessage("baseline.use: expected configured or measured, got \"MEASURED\"");
+        assertThatThrownBy(() -> parse("baseline: { use: 1 }"))
+                .hasMessage("baseline.use: expected configured or measured, got 1");
+        assertThatThrownBy(() -> parse("baseline: { measure_months: 0 }"))
+                .isInstanceOf(RoiConfigException.class)
+                .hasMessage("baseline.measure_months: expected a positive integer, got 0");
+        assertThatThrownBy(() -> parse("baseline: { measure_months: -2 }"))
+                .hasMessage("baseline.measure_months: expected a positive integer, got -2");
+        assertThatThrownBy(() -> parse("baseline: { measure_months: 1.5 }"))
+                .hasMessage("baseline.measure_months: expected a positive integer, got 1.5");
+    }
+
+    @Test
     void emptyFileIsAllDefaults() {
         assertThat(parse("")).isEqualTo(RoiConfig.defaults());
         assertThat(parse("# nothing but a comment\n")).isEqualTo(RoiConfig.defaults());

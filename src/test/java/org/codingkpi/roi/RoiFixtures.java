@@ -40,7 +40,7 @@ final class RoiFixtures {
         // before the go-live month: must be ignored
         RoiMonthTotals feb = new RoiMonthTotals();
         feb.addRevision1Coding(Setting.INPATIENT, true);
-        feb.addCodingSeconds(1_000_000, true);
+        feb.addCodingSeconds(Setting.INPATIENT, 1_000_000, true);
         feb.addFirstAdjudication(true, true);
         feb.addPayment(1_000_000L * 100, Math.round((1) * 86_400_000.0), true);
         months.put(YearMonth.of(2026, 2), feb);
@@ -50,8 +50,8 @@ final class RoiFixtures {
         codings(mar, Setting.INPATIENT, 2, 1);
         codings(mar, Setting.OUTPATIENT, 10, 5);
         codings(mar, Setting.PROFESSIONAL, 20, 20);
-        mar.addCodingSeconds(7_000, false);
-        mar.addCodingSeconds(3_000, true);
+        mar.addCodingSeconds(Setting.OUTPATIENT, 7_000, false);
+        mar.addCodingSeconds(Setting.PROFESSIONAL, 3_000, true);
         for (int i = 0; i < 20; i++) {
             mar.addFirstAdjudication(false, false);
             mar.addFirstAdjudication(true, false);
@@ -66,7 +66,7 @@ final class RoiFixtures {
         // k = 2: AI coding slower than baseline, more coding denials than baseline, slower payment
         RoiMonthTotals may = new RoiMonthTotals();
         codings(may, Setting.OUTPATIENT, 10, 10);
-        may.addCodingSeconds(9_000, true);
+        may.addCodingSeconds(Setting.OUTPATIENT, 9_000, true);
         for (int i = 0; i < 10; i++) {
             may.addFirstAdjudication(true, i == 0);
         }

@@ -44,7 +44,35 @@ class RoiMetricsTest {
                 .contains("coding_roi_ratio{basis=\"projected\",scenario=\"expected\"} -0.925");
         assertThat(text.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(0, l.indexOf('{'))).distinct())
                 .containsExactlyInAnyOrder("coding_roi_benefit_dollars", "coding_roi_program_cost_dollars",
-                        "coding_roi_cumulative_net_dollars", "coding_roi_ratio");
+                        "coding_roi_cumulative_net_dollars", "coding_roi_ratio", "coding_roi_baseline", "coding_roi_assumption");
+    }
+
+    @Test
+    void baselineIsPublishedConfiguredAlwaysAndMeasuredWhereItsWindowHasData() throws IOException {
+        // the fixture's only month before go-live (February, inside the 3-month window) has an inpatient
+        // coding, a coding denial and a payment: the outpatient and professional minutes are not measured
+        String text = exposition(RoiMetrics.snapshots(result));
+        assertThat(text)
+                .contains("# TYPE coding_roi_baseline gauge\n")
+                .contains("coding_roi_baseline{item=\"minutes_per_encounter\",setting=\"INPATIENT\",source=\"configured\"} 30.0")
+                .contains("coding_roi_baseline{item=\"minutes_per_encounter\",setting=\"INPATIENT\",source=\"measured\"} 16666.666666666668")
+                .contains("coding_roi_baseline{item=\"minutes_per_encounter\",setting=\"OUTPATIENT\",source=\"configured\"} 12.0")
+                .doesNotContain("setting=\"OUTPATIENT\",source=\"measured\"")
+                .doesNotContain("setting=\"PROFESSIONAL\",source=\"measured\"")
+                .contains("coding_roi_baseline{item=\"coding_denial_rate\",setting=\"\",source=\"configured\"} 0.05")
+                .contains("coding_roi_baseline{item=\"coding_denial_rate\",setting=\"\",source=\"measured\"} 1.0")
+                .contains("coding_roi_baseline{item=\"days_to_payment\",setting=\"\",source=\"configured\"} 40.0")
+                .contains("coding_roi_baseline{item=\"days_to_payment\",setting=\"\",source=\"measured\"} 1.0");
+        assertThat(text.lines().filter(l -> l.startsWith("coding_roi_baseline{"))).hasSize(5 + 3);
+    }
+
+    @Test
+    void assumptionsTheDashboardsNeedArePublished() throws IOException {
+        String text = exposition(RoiMetrics.snapshots(result));
+        assertThat(text)
+                .contains("coding_roi_assumption{name=\"coder_hourly_cost\"} 60.0")
+                .contains("coding_roi_assumption{name=\"rework_cost_per_denial\"} 100.0")
+                .contains("coding_roi_assumption{name=\"cost_of_capital_annual\"} 0.0365");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.List;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,6 +99,72 @@ class RoiReportTest {
         // self-contained: no script, no external resource
         assertThat(html).doesNotContain("<script").doesNotContain("src=").doesNotContain("href=")
                 .doesNotContain("@import").doesNotContain("url(");
+    }
+
+    @Test
+    void baselineIsShownConfiguredBesideMeasuredWithFlagsAndAbsentItems() throws Exception {
+        Document doc = parse(RoiReport.render(result));
+
+        // February (the window's only month with data): 1 inpatient coding of 1,000,000 s, 1 coding denial, 1 day
+        String ip = "//table[@id='baseline']/tbody/tr[@data-key='baseline.minutes_per_encounter.INPATIENT']";
+        assertThat(text(doc, ip + "/td[@data-key='configured']")).isEqualTo("30.00 min");
+        assertThat(text(doc, ip + "/td[@data-key='measured']")).isEqualTo("16666.67 min");
+        assertThat(text(doc, ip + "/@class")).isEqualTo("flagged");
+        assertThat(text(doc, ip + "/td[@data-key='used']")).isEqualTo("configured");
+        String op = "//table[@id='baseline']/tbody/tr[@data-key='baseline.minutes_per_encounter.OUTPATIENT']";
+        assertThat(text(doc, op + "/td[@data-key='measured']")).isEqualTo("absent");
+        assertThat(text(doc, op + "/td[@class='note']")).contains("no outpatient encounter coded (revision 1) in 2025-12 to 2026-02")
+                .contains("absent");
+        assertThat(text(doc, "//span[@id='baseline-use']")).isEqualTo("baseline.use: configured");
+    }
+
+    @Test
+    void withTheMeasuredBaselineTheReportSaysTheConfiguredValueIsUsedWhereAMeasurementIsAbsent() throws Exception {
+        RoiConfig measured = RoiFixtures.config().withMeasurement(new RoiConfig.Measurement(RoiConfig.BaselineUse.MEASURED, 3));
+        Document doc = parse(RoiReport.render(new RoiCalculator(measured).compute(RoiFixtures.months(), RoiFixtures.STREAM_TIME)));
+
+        String op = "//table[@id='baseline']/tbody/tr[@data-key='baseline.minutes_per_encounter.OUTPATIENT']";
+        assertThat(text(doc, op + "/td[@data-key='used']")).isEqualTo("configured");
+        assertThat(text(doc, op + "/td[@class='note']")).endsWith("the measured value is absent and the configured value is used.");
+        String rate = "//table[@id='baseline']/tbody/tr[@data-key='baseline.coding_denial_rate']";
+        assertThat(text(doc, rate + "/td[@data-key='used']")).isEqualTo("measured");
+        assertThat(text(doc, "//table[@id='assumptions']//tr[@data-key='baseline.coding_denial_rate']/td")).isEqualTo("100.00 %");
+    }
+
+    @Test
+    void sensitivityHasVolumePayerMixAdoptionAndTheTwoWayTable() throws Exception {
+        Document doc = parse(RoiReport.render(result));
+
+        for (String key : new String[] {"volume", "payer_mix", "adoption"}) {
+            assertThat(text(doc, "//table[@id='sensitivity']//tr[@data-key='" + key + "']/td[@data-key='net-low']"))
+                    .as(key).matches("-?[0-9,]+\\.\\d\\d");
+        }
+        assertThat(text(doc, "//table[@id='sensitivity']//tr[@data-key='adoption']/td[@data-key='net-high']")).isEqualTo("n/a");
+        assertThat(text(doc, "count(//table[@id='adoption-productivity']/tbody/tr)")).isEqualTo("7");
+        assertThat(text(doc, "count(//table[@id='adoption-productivity']/thead/tr/th)")).isEqualTo("6");
+        assertThat(number(text(doc, "//table[@id='adoption-productivity']//td[contains(@class,'configured')]")))
+                .isCloseTo(new RoiProjection(result).outcome("expected").net(), within(0.005));
+        assertThat(text(doc, "//table[@id='adoption-productivity']//tr[@class='observed']/th")).isEqualTo("85.7 % (observed)");
+    }
+
+    @Test
+    void csvIsTheMonthlyTableToTheCent() {
+        List<String> lines = RoiReport.csv(result).lines().toList();
+
+        assertThat(lines).hasSize(1 + 4);
+        assertThat(lines.get(0)).startsWith("month,k,program_cost,realized_actual_labor,realized_actual_denials,realized_actual_cash,")
+                .endsWith(",projected_aggressive_net,projected_aggressive_cumulative_net");
+        assertThat(lines.get(0).split(",")).hasSize(3 + 4 * 6);
+        assertThat(lines.get(1)).startsWith("2026-03,0,1200.00,160.00,100.00,50.00,310.00,-890.00,-890.00,");
+        assertThat(lines.get(3)).startsWith("2026-05,2,200.00,-30.00,");
+        assertThat(RoiReport.csv(result)).contains("\r\n");
+        assertThat(RoiReport.csvHeader().lines().toList()).containsExactly(lines.get(0));
+    }
+
+    @Test
+    void printsOnAnyPaper() {
+        String html = RoiReport.render(result);
+        assertThat(html).contains("@page { margin: 12mm 10mm; }").contains("@media print");
     }
 
     @Test
