@@ -169,7 +169,38 @@ class ScaleOutIT {
                     List<Map<String, Double>> kpi = scrapes.stream().map(Scrape::kpiSamples).toList();
                     assertThat(GroundTruth.differences(truth.sumComparable(truth.total), truth.sumComparable(GroundTruth.sum(kpi))))
                             .as("samples added over instances").isEmpty();
+                    assertOneRoi(instances);
                 });
+    }
+
+    /**
+     * ROI.md version 2: every instance holds the ROI month sums of the whole pipeline (every
+     * partition, from the ROI topic), the same on each, equal to the tasks' own sums added up, which
+     * are a one-instance run's (exact integers); and the same stream time.
+     */
+    private static void assertOneRoi(Pipeline... instances) {
+        java.util.SortedMap<java.time.YearMonth, org.codingkpi.roi.RoiMonthTotals> local = new java.util.TreeMap<>();
+        java.time.Instant streamTime = null;
+        List<org.codingkpi.metrics.KpiTotals> totals = new ArrayList<>();
+        for (Pipeline p : instances) {
+            org.codingkpi.metrics.KpiTotals t = p.totals();
+            totals.add(t);
+            t.localRoiMonths().forEach((m, v) -> local.merge(m, v, org.codingkpi.roi.RoiMonthTotals::plus));
+            if (t.streamTime() != null && (streamTime == null || t.streamTime().isAfter(streamTime))) {
+                streamTime = t.streamTime();
+            }
+        }
+        assertThat(local).as("ROI month sums of the tasks").isNotEmpty();
+        for (org.codingkpi.metrics.KpiTotals t : totals) {
+            assertThat(roiValues(t.roiMonths())).as("an instance's ROI month sums (whole pipeline)").isEqualTo(roiValues(local));
+            assertThat(t.roiStreamTime()).as("an instance's ROI stream time").isEqualTo(streamTime);
+        }
+    }
+
+    private static Map<java.time.YearMonth, List<Double>> roiValues(java.util.SortedMap<java.time.YearMonth, org.codingkpi.roi.RoiMonthTotals> months) {
+        Map<java.time.YearMonth, List<Double>> out = new java.util.TreeMap<>();
+        months.forEach((m, v) -> out.put(m, java.util.Arrays.stream(v.values()).boxed().toList()));
+        return out;
     }
 
     /** Each instance publishes exactly its tasks' samples; added over instances, the reference for the whole history. */
