@@ -24,44 +24,19 @@ import sys
 DS = {"type": "prometheus", "uid": "${datasource}"}
 OUT = pathlib.Path(__file__).resolve().parent / "provisioning" / "dashboards"
 
-# Labels of every coding_* metric (histograms: the base name; _bucket adds "le").
-LABELS = {
-    "coding_encounters_discharged_total": {"facility", "setting", "specialty"},
-    "coding_encounters_coded_total": {"facility", "setting", "specialty", "coding_mode"},
-    "coding_encounters_recoded_total": {"facility", "setting", "specialty", "coding_mode"},
-    "coding_coder_seconds_total": {"facility", "setting", "specialty", "coding_mode"},
-    "coding_turnaround_seconds": {"facility", "setting", "coding_mode"},
-    "coding_dnfc_encounters": {"facility", "setting", "age"},
-    "coding_dnfc_charges_dollars": {"facility", "setting", "age"},
-    "coding_ai_suggestions_total": {"facility", "specialty", "code_system", "model_version", "decision"},
-    "coding_ai_review_seconds": {"specialty", "decision"},
-    "coding_final_codes_total": {"facility", "specialty", "code_system", "source"},
-    "coding_claims_adjudicated_total": {"facility", "payer", "setting", "coding_mode", "outcome"},
-    "coding_claims_billed_dollars_total": {"facility", "payer", "setting", "coding_mode"},
-    "coding_claims_denied_total": {"facility", "payer", "setting", "coding_mode", "category"},
-    "coding_claims_denied_dollars_total": {"facility", "payer", "setting", "coding_mode", "category"},
-    "coding_claims_paid_dollars_total": {"facility", "payer", "setting", "coding_mode"},
-    "coding_denials_overturned_total": {"facility", "payer", "category"},
-    "coding_claim_payment_seconds": {"payer", "coding_mode"},
-    "coding_events_total": {"type"},
-    "coding_events_duplicate_total": {"type"},
-    "coding_events_rejected_total": {"reason"},
-    "coding_stream_time_seconds": set(),
-    "coding_pipeline_ready": set(),
-    "coding_pipeline_event_latency_seconds": set(),
-    # KPIS.md §5 (drift and compliance)
-    "coding_em_level_share": {"facility", "specialty", "level"},
-    "coding_em_level_psi": {"facility", "specialty"},
-    "coding_ai_acceptance_cusum": {"specialty", "model_version"},
-    "coding_coder_ai_suggestions_total": {"coder", "decision"},
-    # ROI.md
-    "coding_roi_benefit_dollars": {"basis", "scenario", "component", "month"},
-    "coding_roi_program_cost_dollars": {"month"},
-    "coding_roi_cumulative_net_dollars": {"basis", "scenario"},
-    "coding_roi_ratio": {"basis", "scenario"},
-    "coding_roi_baseline": {"item", "setting", "source"},
-    "coding_roi_assumption": {"name"},
-}
+# Labels of every coding_* metric (histograms: the base name; _bucket adds "le"), read from the
+# metric reference that the pipeline's metric catalog generates (docs/metrics.md): one table, no copy.
+def _catalog_labels():
+    labels = {}
+    doc = pathlib.Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 5 and cells[1].startswith("`coding_"):
+            labels[cells[1].strip("`")] = {l.strip() for l in cells[4].split(",") if l.strip()}
+    return labels
+
+
+LABELS = _catalog_labels()
 TARGET_LABELS = {"job", "instance"}  # added by Prometheus to every scraped series
 
 # What good looks like, in one place (colours of stat panels).

@@ -158,6 +158,18 @@ public final class MetricCatalog {
                 "Sum over months from go-live to the month of stream time of benefits minus program cost, in dollars");
         derived("coding_roi_ratio", Type.GAUGE, "ratio", List.of("basis", "scenario"), "KPI series ROI_MONTH and the ROI configuration",
                 "Cumulative net benefit divided by cumulative program cost since go-live");
+        derived("coding_roi_baseline", Type.GAUGE, "", List.of("item", "setting", "source"),
+                "the ROI configuration, and the ROI month sums of the months before go-live",
+                "Baseline of the ROI formulas by item (minutes_per_encounter by setting, coding_denial_rate, "
+                        + "days_to_payment) and source: configured (the ROI file) or measured (the months before go-live; "
+                        + "absent without data)");
+        derived("coding_roi_assumption", Type.GAUGE, "", List.of("name"), "the ROI configuration",
+                "Assumptions of the ROI configuration by name: coder_hourly_cost and rework_cost_per_denial (dollars), "
+                        + "cost_of_capital_annual (fraction)");
+        // --- the pipeline's own meters (Micrometer)
+        derived("coding_pipeline_ready", Type.GAUGE, "", List.of(), "the Kafka Streams state", "1 when Kafka Streams is RUNNING");
+        derived("coding_pipeline_event_latency_seconds", Type.HISTOGRAM, "seconds", List.of(), "a Micrometer timer on the stream thread",
+                "Wall clock at processing minus the record's Kafka timestamp (end-to-end latency for live feeds).");
     }
 
     private MetricCatalog() {
