@@ -47,6 +47,8 @@ public final class PipelineConfig {
     public static final String ROI_FILE = "roi.file";
     /** Every {@code schema.registry.*} key is the project's own (never passed to Kafka): docs/schema-registry.md. */
     public static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
+    /** X12 import settings (org.codingkpi.x12.X12Settings); never passed to Kafka. */
+    public static final String X12_PREFIX = "x12.";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
     public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
@@ -135,6 +137,17 @@ public final class PipelineConfig {
         return values.get(key);
     }
 
+    /** The settings whose key starts with a prefix, prefix removed. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
     public String encountersTopic() {
         return values.get(TOPIC_ENCOUNTERS);
     }
@@ -205,7 +218,7 @@ public final class PipelineConfig {
     public Properties streamsProperties() {
         Properties p = new Properties();
         values.forEach((k, v) -> {
-            if (!OWN_KEYS.contains(k) && !k.startsWith(SCHEMA_REGISTRY_PREFIX)) {
+            if (!OWN_KEYS.contains(k) && !k.startsWith(SCHEMA_REGISTRY_PREFIX) && !k.startsWith(X12_PREFIX)) {
                 p.put(k, v);
             }
         });
