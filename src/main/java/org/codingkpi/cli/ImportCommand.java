@@ -13,11 +13,25 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Imports a JSON-lines event file into the input topics of an existing cluster (Avro, Confluent wire format).",
-                "Bad lines are reported with their line number and reason and go to the dead-letter topic."})
+        description = {"Imports JSON-lines event files and X12 835/837 files (recognised by content) into the input topics of an",
+                "existing cluster (Avro, Confluent wire format). FILE may be a directory: its files in name order.",
+                "Bad lines are reported with their line number and reason and go to the dead-letter topic; an X12 transaction set",
+                "that cannot be read goes there whole (x12_invalid), with its position in the per-file report.",
+                "--watch DIR serves a drop folder: each file imported exactly once and moved to DIR/done or DIR/failed with",
+                "NAME.report.txt beside it; write files as NAME.part and rename them, or they are read once unchanged for --settle."})
 public final class ImportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE.jsonl")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|DIR")
     Path file;
+
+    @Option(names = "--watch", paramLabel = "DIR", description = "Watch a drop folder (see above) until stopped.")
+    Path watch;
+
+    @Option(names = "--settle", defaultValue = "5s", paramLabel = "DURATION",
+            description = "A watched file is read once its size and time are unchanged this long (default: ${DEFAULT-VALUE}).")
+    String settle;
+
+    @Option(names = "--once", description = "With --watch: import what is in the folder, then stop.")
+    boolean once;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the config).")
     String bootstrap;
@@ -32,10 +46,33 @@ public final class ImportCommand implements Callable<Integer> {
             c = c.with(PipelineConfig.BOOTSTRAP_SERVERS, bootstrap);
         }
         EventCodec codec = new EventCodec(SchemaRegistries.fromConfig(c));
+        if (watch != null) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.set(true); // the file being imported is finished first (or, if killed, its transaction is aborted)
+                try {
+                    finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            try {
+                new org.codingkpi.app.ImportWatcher(c, codec, watch, PipelineConfig.parseDuration("--settle", settle), System.err)
+                        .run(stop::get, once);
+            } finally {
+                finished.countDown();
+            }
+            return 0;
+        }
+        if (file == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give FILE|DIR or --watch DIR");
+        }
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
             Importer.Result r = new Importer(c, codec, System.err).importFile(file, producer);
-            System.err.printf("imported %,d lines: %,d records sent, %,d dead-lettered, %,d bad lines reported%n",
-                    r.linesRead, r.sent, r.deadLettered, r.badLines.values().stream().mapToLong(Long::longValue).sum());
+            System.err.printf("imported %,d file(s), %,d JSON lines, %,d X12 file(s): %,d records sent, %,d dead-lettered, "
+                    + "%,d bad lines or refused transaction sets reported%n", r.files, r.linesRead, r.x12.size(), r.sent,
+                    r.deadLettered, r.badLines.values().stream().mapToLong(Long::longValue).sum());
         }
         return 0;
     }

@@ -13,12 +13,14 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replays a JSON-lines event file through the full pipeline on an embedded broker, then writes",
+        description = {"Replays a JSON-lines event file, an X12 835/837 file (recognised by content), or every such file under a",
+                "directory (e.g. simulate --format x12 output) through the full pipeline on an embedded broker, then writes",
                 "DIR/metrics.prom (the final coding_* exposition) and DIR/summary.json (lines read, accepted,",
                 "duplicates, rejected by reason) and DIR/audit-findings.json (open and closed compliance findings, with",
                 "their evidence). Bad lines are reported with their line number and never stop the run."})
 public final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Events, one JSON object a line.")
+    @Option(names = "--input", required = true, paramLabel = "FILE|DIR",
+            description = "Events, one JSON object a line, or X12 835/837; a directory: its files in path order.")
     Path input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created).")

@@ -34,6 +34,8 @@ public final class PipelineConfig {
     public static final String TOPIC_CLAIMS = "topic.claims";
     public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
     public static final String TOPIC_AUDIT = "topic.audit";
+    /** The ledger of files `import --watch` committed (one record per file, written in the file's transaction). */
+    public static final String TOPIC_IMPORTS = "topic.imports";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String DEDUPE_RETENTION = "dedupe.retention";
     public static final String ATTRIBUTION_MAX_WAIT = "attribution.max.wait";
@@ -58,7 +60,7 @@ public final class PipelineConfig {
     public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT = "schema.registry.request.timeout";
     public static final String SCHEMA_REGISTRY_RETRIES = "schema.registry.retries";
 
-    public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT,
+    public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_IMPORTS,
             TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, LABEL_CAP,
             LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE);
 
@@ -70,6 +72,7 @@ public final class PipelineConfig {
             Map.entry(TOPIC_CLAIMS, "claims"),
             Map.entry(TOPIC_DEAD_LETTER, "coding-kpi-dead-letter"),
             Map.entry(TOPIC_AUDIT, "coding-kpi-audit"),
+            Map.entry(TOPIC_IMPORTS, "coding-kpi-imports"),
             Map.entry(TOPIC_PARTITIONS, "6"),
             Map.entry(DEDUPE_RETENTION, "90d"),
             Map.entry(ATTRIBUTION_MAX_WAIT, "30d"),
@@ -162,6 +165,10 @@ public final class PipelineConfig {
 
     public String deadLetterTopic() {
         return values.get(TOPIC_DEAD_LETTER);
+    }
+
+    public String importsTopic() {
+        return values.get(TOPIC_IMPORTS);
     }
 
     public String auditTopic() {
