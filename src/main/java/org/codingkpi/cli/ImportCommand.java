@@ -33,6 +33,10 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--once", description = "With --watch: import what is in the folder, then stop.")
     boolean once;
 
+    @Option(names = "--dry-run", description = {"Read, convert, validate and encode, print the reports and the rate, send nothing",
+            "(no cluster needed)."})
+    boolean dryRun;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the config).")
     String bootstrap;
 
@@ -67,6 +71,18 @@ public final class ImportCommand implements Callable<Integer> {
         }
         if (file == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give FILE|DIR or --watch DIR");
+        }
+        if (dryRun) {
+            org.apache.kafka.clients.producer.MockProducer<byte[], byte[]> discard = new org.apache.kafka.clients.producer.MockProducer<>(
+                    true, null, new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            long t0 = System.nanoTime();
+            Importer.Result r = new Importer(c, codec, System.err).importFile(file, discard);
+            double s = (System.nanoTime() - t0) / 1e9;
+            long claims = r.x12.stream().mapToLong(x -> x.claimsRead).sum();
+            System.err.printf("dry run: %,d file(s) in %.2f s: %,d JSON lines, %,d X12 claims (%,d records, %,.0f records/s)%n",
+                    r.files, s, r.linesRead, claims, r.records(), r.records() / s);
+            return 0;
         }
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
             Importer.Result r = new Importer(c, codec, System.err).importFile(file, producer);

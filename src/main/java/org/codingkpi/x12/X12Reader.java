@@ -77,13 +77,18 @@ public final class X12Reader {
      * @param segments    ST..SE as far as read
      * @param claims      claim segments read (CLP in an 835, CLM in an 837)
      * @param problem     null when the envelope and syntax are sound
-     * @param text        the set's text as read, for the dead-letter record
+     * @param rawTail     after a syntax error, the raw text from the error to where reading started again; else null
      * @param line        line of its ST
      */
     public record TransactionSet(int interchange, int group, String sender, String version, String type, String control,
-                                 List<X12Segment> segments, int claims, Problem problem, String text, int line) {
+                                 List<X12Segment> segments, int claims, Problem problem, String rawTail, int line) {
         public boolean refused() {
             return problem != null;
+        }
+
+        /** The set's text as read, for the dead-letter record (rendered on demand: only refused sets need it). */
+        public String text() {
+            return render(segments, rawTail);
         }
 
         /** Where the set is, for reports: no values but control numbers. */
@@ -94,7 +99,7 @@ public final class X12Reader {
 
         TransactionSet refuse(Problem p) {
             return problem != null ? this : new TransactionSet(interchange, group, sender, version, type, control, segments,
-                    claims, p, text, line);
+                    claims, p, rawTail, line);
         }
     }
 
@@ -406,7 +411,7 @@ public final class X12Reader {
             inSet = false;
             TransactionSet set = new TransactionSet(interchange, group, isa == null ? "" : isa.el(6).trim(),
                     gs == null ? "" : gs.el(8), setType, setControl, List.copyOf(segments), claims, setProblem,
-                    render(segments, null), setLine);
+                    null, setLine);
             (inGroup ? groupSets : interchangeSets).add(set);
         }
 
@@ -444,7 +449,7 @@ public final class X12Reader {
                 String raw = text.substring(Math.min(failOffset, end), end);
                 TransactionSet set = new TransactionSet(interchange, group, isa == null ? "" : isa.el(6).trim(),
                         gs == null ? "" : gs.el(8), setType, setControl, List.copyOf(segments), claims + countClaims(raw), p,
-                        render(segments, raw), setLine == 0 ? line : setLine);
+                        raw, setLine == 0 ? line : setLine);
                 inSet = false;
                 (inGroup ? groupSets : interchangeSets).add(set);
             } else if (end > failOffset && !text.substring(failOffset, end).isBlank()) {
