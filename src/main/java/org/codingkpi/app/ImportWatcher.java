@@ -83,7 +83,7 @@ public final class ImportWatcher {
 
     /** The transactional id of a folder: the same after a restart, so the new process fences the old one. */
     static String transactionalId(PipelineConfig config, Path dir) {
-        String explicit = config.get("import.transactional.id");
+        String explicit = config.get(PipelineConfig.IMPORT_TRANSACTIONAL_ID);
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }

@@ -66,6 +66,8 @@ public final class Importer {
         /** Files read (one unless a directory was imported), and empty ones among them. */
         public long files;
         public long emptyFiles;
+        /** A directory was imported: report lines name their file. */
+        public boolean directory;
 
         /** Records that reach Kafka: each ends accepted, duplicate or dead-lettered. */
         public long records() {
@@ -107,6 +109,7 @@ public final class Importer {
     public Result importFile(Path file, Producer<byte[], byte[]> producer) throws IOException {
         Result r = new Result();
         if (Files.isDirectory(file)) {
+            r.directory = true;
             List<Path> files;
             try (Stream<Path> list = Files.walk(file)) { // e.g. simulate --format x12: events.jsonl, then x12/*.x12
                 files = list.filter(Files::isRegularFile).filter(f -> !ignored(f)).sorted().toList();
@@ -235,7 +238,7 @@ public final class Importer {
 
     private void bad(Result r, Path file, long lineNo, RejectReason reason, String message) {
         r.badLines.merge(reason, 1L, Long::sum);
-        report.printf("%sline %d: %s (%s)%n", r.files > 1 ? file.getFileName() + ": " : "", lineNo, reason.label(), message);
+        report.printf("%sline %d: %s (%s)%n", r.directory ? file.getFileName() + ": " : "", lineNo, reason.label(), message);
     }
 
     private static void fail(AtomicReference<Exception> failure, Exception e) {

@@ -36,6 +36,8 @@ public final class PipelineConfig {
     public static final String TOPIC_AUDIT = "topic.audit";
     /** The ledger of files `import --watch` committed (one record per file, written in the file's transaction). */
     public static final String TOPIC_IMPORTS = "topic.imports";
+    /** The transactional id of `import --watch` (default: derived from the folder's path). */
+    public static final String IMPORT_TRANSACTIONAL_ID = "import.transactional.id";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String DEDUPE_RETENTION = "dedupe.retention";
     public static final String ATTRIBUTION_MAX_WAIT = "attribution.max.wait";
@@ -60,7 +62,7 @@ public final class PipelineConfig {
     public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT = "schema.registry.request.timeout";
     public static final String SCHEMA_REGISTRY_RETRIES = "schema.registry.retries";
 
-    public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_IMPORTS,
+    public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_IMPORTS, IMPORT_TRANSACTIONAL_ID,
             TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, LABEL_CAP,
             LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE);
 
