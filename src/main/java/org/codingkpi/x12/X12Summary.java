@@ -61,7 +61,7 @@ public final class X12Summary {
         StringBuilder b = new StringBuilder();
         b.append(file).append(": X12, ").append(interchanges).append(interchanges == 1 ? " interchange, " : " interchanges, ")
                 .append(transactionSets).append(" transaction sets ").append(setsByType).append('\n');
-        b.append("  claims read: ").append(claimsRead).append(' ').append(claimsByStatus).append('\n');
+        b.append("  claims read: ").append(claimsRead).append(", by status in the sets read: ").append(claimsByStatus).append('\n');
         b.append("  events: ").append(events).append(' ').append(eventsByType).append('\n');
         b.append("  skipped claims: ").append(skipped).append(' ').append(skippedByStatus).append('\n');
         b.append("  dead-lettered (x12_invalid): ").append(deadLettered.size()).append(", holding ")
