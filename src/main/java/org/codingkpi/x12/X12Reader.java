@@ -121,6 +121,8 @@ public final class X12Reader {
     }
 
     private final String text;
+    /** The text as UTF-8 when that is one byte a character (X12's character sets): a restart reads it in place, no copy. */
+    private final byte[] ascii;
     private final int[] lineStarts;
     private final Listener listener;
     private int interchanges;
@@ -128,6 +130,8 @@ public final class X12Reader {
     private X12Reader(String text, Listener listener) {
         this.text = text;
         this.listener = listener;
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        this.ascii = utf8.length == text.length() ? utf8 : null;
         List<Integer> starts = new ArrayList<>();
         starts.add(0);
         for (int i = 0; i < text.length(); i++) {
@@ -246,10 +250,13 @@ public final class X12Reader {
         }
 
         Restart execute() {
-            byte[] bytes = (prefix + text.substring(start)).getBytes(StandardCharsets.UTF_8);
+            java.io.InputStream in = ascii != null
+                    ? new java.io.SequenceInputStream(new ByteArrayInputStream(prefix.getBytes(StandardCharsets.UTF_8)),
+                            new ByteArrayInputStream(ascii, start, ascii.length - start))
+                    : new ByteArrayInputStream((prefix + text.substring(start)).getBytes(StandardCharsets.UTF_8));
             EDIInputFactory factory = EDIInputFactory.newFactory();
             factory.setProperty(EDIInputFactory.EDI_VALIDATE_CONTROL_CODE_VALUES, false);
-            EDIStreamReader r = factory.createEDIStreamReader(new ByteArrayInputStream(bytes));
+            EDIStreamReader r = factory.createEDIStreamReader(in);
             try {
                 while (r.hasNext()) {
                     EDIStreamEvent e = r.next();

@@ -98,7 +98,9 @@ class ConservationFuzzIT {
             List<ProducerRecord<byte[], byte[]>> sequence = fuzzer.interleave(feed, cases);
             Map<RejectReason, Long> expectedRejects = new EnumMap<>(feed.rejects);
             cases.forEach(c -> expectedRejects.merge(c.reason(), 1L, Long::sum));
-            assertThat(expectedRejects.keySet()).as("every reject reason of KPIS.md §2 is exercised").containsExactlyInAnyOrder(RejectReason.values());
+            // x12_invalid is the X12 importer's (X12FuzzTest, ImporterX12Test): these are records on the topics
+            assertThat(expectedRejects.keySet()).as("every reject reason of KPIS.md §2 is exercised")
+                    .containsExactlyInAnyOrderElementsOf(java.util.EnumSet.complementOf(java.util.EnumSet.of(RejectReason.X12_INVALID)));
 
             try (Pipeline pipeline = Pipeline.start(config, codec, List.of());
                  Producer<byte[], byte[]> producer = Importer.producer(config)) {
