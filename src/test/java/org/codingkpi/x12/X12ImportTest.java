@@ -99,6 +99,21 @@ class X12ImportTest {
                 ClaimFrequency.ORIGINAL));
     }
 
+    @Test
+    void implementationGuide837InstitutionalExampleTakesThe2010bbPayerNotTheOtherPayer() {
+        Collected c = run(resource("ig-837i-example.x12"));
+
+        assertThat(c.summary.deadLettered).isEmpty();
+        ClaimSubmitted s = c.of(ClaimSubmitted.class).get(0);
+        assertThat(c.events).hasSize(1);
+        assertThat(s.getPayerId()).isEqualTo("00435"); // 2010BB MEDICARE B, not 2330B STATE TEACHERS
+        assertThat(s.getClaimId()).isEqualTo("00435|756048Q");
+        assertThat(s.getFacilityId()).isEqualTo("9876540809");
+        assertThat(s.getBilledCents()).isEqualTo(8_993L);
+        assertThat(s.getFrequency()).isEqualTo(ClaimFrequency.ORIGINAL); // CLM05-3 = 1
+        assertThat(s.getOccurredAt()).isEqualTo(Instant.parse("1996-09-18T09:32:00Z"));
+    }
+
     // ------------------------------------------------------------------------------------------ the CLP02 table
 
     @Test
