@@ -14,20 +14,30 @@ import org.codingkpi.events.RejectReason;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.events.InvalidEventException;
 import org.codingkpi.deadletter.DeadLetterHandler;
+import org.codingkpi.x12.X12Import;
+import org.codingkpi.x12.X12Reader;
+import org.codingkpi.x12.X12Settings;
+import org.codingkpi.x12.X12Summary;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Imports a JSON-lines file (shared/spec/EVENTS.md) into Kafka: each valid line as Avro in the
+ * Imports a JSON-lines file (shared/spec/EVENTS.md) or an X12 835/837 file (shared/spec/X12.md,
+ * recognised by content: "ISA" first, after an optional UTF-8 byte-order mark), or every such file of
+ * a directory in name order, into Kafka. JSON lines: each valid line as Avro in the
  * Confluent wire format on its type's topic, keyed as the contract says, with the event's
  * occurred_at as record timestamp. A line that cannot become a record (not JSON, unknown type,
  * missing field, unknown enum symbol) goes to the dead-letter topic with its bytes and the reason;
@@ -51,6 +61,13 @@ public final class Importer {
         public final Map<EventType, Long> sentByType = new EnumMap<>(EventType.class);
         /** Bad lines by reason: dead-lettered here or (semantic rules) by the pipeline. */
         public final Map<RejectReason, Long> badLines = new EnumMap<>(RejectReason.class);
+        /** One summary per X12 file. */
+        public final List<X12Summary> x12 = new ArrayList<>();
+        /** Files read (one unless a directory was imported), and empty ones among them. */
+        public long files;
+        public long emptyFiles;
+        /** A directory was imported: report lines name their file. */
+        public boolean directory;
 
         /** Records that reach Kafka: each ends accepted, duplicate or dead-lettered. */
         public long records() {
@@ -64,11 +81,20 @@ public final class Importer {
     private final PipelineConfig config;
     private final EventCodec codec;
     private final PrintStream report;
+    private final X12Settings x12;
 
+    /** @throws IllegalArgumentException naming the key, for a bad {@code x12.*} setting */
     public Importer(PipelineConfig config, EventCodec codec, PrintStream report) {
         this.config = config;
         this.codec = codec;
         this.report = report;
+        this.x12 = X12Settings.from(config);
+    }
+
+    /** True for a file a directory import or a watched folder skips: hidden, or still being written (rename-in protocol). */
+    public static boolean ignored(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") || name.endsWith(".part") || name.endsWith(".tmp") || name.endsWith(".report.txt");
     }
 
     public static Producer<byte[], byte[]> producer(PipelineConfig config) {
@@ -82,26 +108,102 @@ public final class Importer {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Imports a file, or each file under a directory in path order (hidden and *.part files skipped). */
     public Result importFile(Path file, Producer<byte[], byte[]> producer) throws IOException {
         Result r = new Result();
+        if (Files.isDirectory(file)) {
+            r.directory = true;
+            List<Path> files;
+            try (Stream<Path> list = Files.walk(file)) { // e.g. simulate --format x12: events.jsonl, then x12/*.x12
+                files = list.filter(Files::isRegularFile).filter(f -> !ignored(f)).sorted().toList();
+            }
+            for (Path f : files) {
+                importOne(f, producer, r);
+            }
+        } else {
+            importOne(file, producer, r);
+        }
+        return r;
+    }
+
+    private void importOne(Path file, Producer<byte[], byte[]> producer, Result r) throws IOException {
+        r.files++;
+        byte[] head = new byte[64];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n == 0 || (n < head.length && new String(head, 0, n, StandardCharsets.UTF_8).replace("\uFEFF", "").isBlank())) {
+            r.emptyFiles++;
+            report.printf("%s: empty file, nothing to import%n", file.getFileName());
+            return;
+        }
+        if (X12Reader.looksLikeX12(head, n)) {
+            importX12(file, producer, r);
+        } else {
+            importJsonLines(file, producer, r);
+        }
+    }
+
+    private void importX12(Path file, Producer<byte[], byte[]> producer, Result r) throws IOException {
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long wallClock = System.currentTimeMillis();
-        long nextProgress = 100_000;
+        String name = file.getFileName().toString();
+        X12Summary summary = X12Import.read(name, Files.readAllBytes(file), x12, wallClock, new X12Import.Sink() {
+            @Override
+            public void event(SpecificRecord event) {
+                EventType type = EventType.of(event);
+                String topic = Topics.of(type, config);
+                producer.send(new ProducerRecord<>(topic, null, Math.min(EventType.occurredAtMs(event), wallClock),
+                        EventType.key(event).getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)), (md, e) -> fail(sendFailure, e));
+                r.sent++;
+                r.sentByType.merge(type, 1L, Long::sum);
+            }
+
+            @Override
+            public void deadLetter(byte[] value, Map<String, String> headers) {
+                ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(config.deadLetterTopic(), null, value);
+                dlq.headers().add(DeadLetterHandler.REASON_HEADER, RejectReason.X12_INVALID.label().getBytes(StandardCharsets.UTF_8));
+                dlq.headers().add(TOPIC_HEADER, config.claimsTopic().getBytes(StandardCharsets.UTF_8));
+                headers.forEach((k, v) -> dlq.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                producer.send(dlq, (md, e) -> fail(sendFailure, e));
+                r.deadLettered++;
+                r.badLines.merge(RejectReason.X12_INVALID, 1L, Long::sum);
+            }
+        });
+        summary.invalidEvents.forEach((reason, count) -> r.badLines.merge(RejectReason.fromLabel(reason), count, Long::sum));
+        r.x12.add(summary);
+        report.print(summary.render());
+        producer.flush();
+        if (sendFailure.get() != null) {
+            throw new IOException("sending to Kafka failed: " + sendFailure.get().getMessage(), sendFailure.get());
+        }
+    }
+
+    private void importJsonLines(Path file, Producer<byte[], byte[]> producer, Result r) throws IOException {
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        long wallClock = System.currentTimeMillis();
+        long nextProgress = r.linesRead + 100_000;
         long nextProgressNanos = System.nanoTime() + PROGRESS_EVERY_NANOS;
+        long firstLine = r.linesRead;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 r.linesRead++;
+                long lineNo = r.linesRead - firstLine;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
                 if (line.isBlank()) {
                     r.blankLines++;
                     continue;
                 }
                 JsonEvents.Parsed parsed = JsonEvents.parse(line);
                 if (!parsed.ok()) {
-                    bad(r, r.linesRead, parsed.reason(), parsed.message());
+                    bad(r, file, lineNo, parsed.reason(), parsed.message());
                     ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(config.deadLetterTopic(), null, line.getBytes(StandardCharsets.UTF_8));
                     dlq.headers().add(DeadLetterHandler.REASON_HEADER, parsed.reason().label().getBytes(StandardCharsets.UTF_8));
-                    dlq.headers().add(LINE_HEADER, Long.toString(r.linesRead).getBytes(StandardCharsets.UTF_8));
+                    dlq.headers().add(LINE_HEADER, Long.toString(lineNo).getBytes(StandardCharsets.UTF_8));
                     if (parsed.type() != null) {
                         dlq.headers().add(TOPIC_HEADER, Topics.of(parsed.type(), config).getBytes(StandardCharsets.UTF_8));
                     }
@@ -113,7 +215,7 @@ public final class Importer {
                 try {
                     EventValidator.validate(event, wallClock);
                 } catch (InvalidEventException e) {
-                    bad(r, r.linesRead, e.reason(), e.detail());
+                    bad(r, file, lineNo, e.reason(), e.detail());
                 }
                 EventType type = EventType.of(event);
                 String topic = Topics.of(type, config);
@@ -137,12 +239,11 @@ public final class Importer {
         if (sendFailure.get() != null) {
             throw new IOException("sending to Kafka failed: " + sendFailure.get().getMessage(), sendFailure.get());
         }
-        return r;
     }
 
-    private void bad(Result r, long lineNo, RejectReason reason, String message) {
+    private void bad(Result r, Path file, long lineNo, RejectReason reason, String message) {
         r.badLines.merge(reason, 1L, Long::sum);
-        report.printf("line %d: %s (%s)%n", lineNo, reason.label(), message);
+        report.printf("%sline %d: %s (%s)%n", r.directory ? file.getFileName() + ": " : "", lineNo, reason.label(), message);
     }
 
     private static void fail(AtomicReference<Exception> failure, Exception e) {

@@ -13,8 +13,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
-        header = "Replays a JSON-lines history; writes final metrics and reports.",
-        description = {"Replays a JSON-lines event file through the full pipeline on an embedded broker, then writes",
+        header = "Replays a JSON-lines or X12 history; writes final metrics and reports.",
+        description = {"Replays a JSON-lines event file, an X12 835/837 file (recognised by content), or every such file under a",
+                "directory (e.g. simulate --format x12 output) through the full pipeline on an embedded broker, then writes",
                 "DIR/metrics.prom (the final coding_* exposition), DIR/summary.json (lines read, accepted,",
                 "duplicates, rejected by reason), DIR/roi-report.html (realized vs projected ROI) and",
                 "DIR/audit-findings.json (open and closed compliance findings, with their evidence).",
@@ -24,7 +25,8 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Every bad line of the input, with its line number and reason. */
     static final String BAD_LINES_FILE = "bad-lines.txt";
 
-    @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "Events, one JSON object a line.")
+    @Option(names = "--input", required = true, paramLabel = "FILE|DIR",
+            description = "Events, one JSON object a line, or X12 835/837; a directory: its files in path order.")
     Path input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created).")

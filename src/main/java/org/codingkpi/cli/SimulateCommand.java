@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "sends a compressed history and then keeps feeding in real time until stopped (the compose stack's feeder)."})
 public final class SimulateCommand implements Callable<Integer> {
     static final class Target {
-        @Option(names = "--output", paramLabel = "FILE.jsonl", description = "Write JSON lines to this file.")
+        @Option(names = "--output", paramLabel = "FILE.jsonl|DIR",
+                description = "Write JSON lines to this file (with --format x12: a directory, see --format).")
         Path output;
 
         @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Send to the input topics of this cluster "
@@ -91,15 +92,41 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scenario-day", paramLabel = "N", description = "Simulated day (from --start) the scenario starts; default: go-live + 15 days.")
     Integer scenarioDay;
 
+    @Option(names = "--events", defaultValue = "v1", paramLabel = "v1|v2",
+            description = {"v1 (default): the version-1 events. v2: also ClaimSubmitted (some VOID and REPLACEMENT), ClaimReversed,",
+                    "CodingAudited, remittance adjustments, remittances without submitted_at, model_version on AI codings."})
+    String events;
+
+    @Option(names = "--format", defaultValue = "jsonl", paramLabel = "jsonl|x12",
+            description = {"jsonl (default), or x12: --output DIR gets events.jsonl (encounters, AI, QA) and x12/ with the claims as",
+                    "837 and 835 files (implies --events v2); `replay --input DIR` and `import DIR` read both."})
+    String format;
+
     @Override
     public Integer call() throws Exception {
+        if (!events.equals("v1") && !events.equals("v2")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--events: expected v1 or v2");
+        }
+        if (!format.equals("jsonl") && !format.equals("x12")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--format: expected jsonl or x12");
+        }
         Instant s = live ? Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(historyDays))
                 : start.atStartOfDay(ZoneOffset.UTC).toInstant();
         SimulatorConfig.Builder b = SimulatorConfig.builder().seed(seed).start(s).days(live ? historyDays + 3650 : days)
                 .encountersPerDay(encountersPerDay)
                 .goLive(s.plusSeconds(86400L * goLiveDays))
                 .scenario(scenario).scenarioStart(scenarioDay == null ? null : s.plusSeconds(86400L * scenarioDay));
-        SimulatorConfig sim = (messy ? b.messy() : b).build();
+        SimulatorConfig sim = (messy ? b.messy() : b).version2(events.equals("v2")).build();
+        if (format.equals("x12")) {
+            if (target == null || target.output == null || live) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--format x12 needs --output DIR");
+            }
+            org.codingkpi.simulator.X12Renderer.Written w = org.codingkpi.simulator.X12Renderer.simulate(sim, target.output);
+            System.err.printf("wrote %,d lines to %s and %,d claim events as %,d X12 files to %s (%,d claim re-deliveries and "
+                    + "invalid claim lines have no X12 form)%n", w.jsonLines(), target.output.resolve("events.jsonl"), w.claimEvents(),
+                    w.x12Files().size(), target.output.resolve("x12"), w.claimLinesLeftOut());
+            return 0;
+        }
         if (target != null && target.output != null) {
             if (live) {
                 throw new IllegalArgumentException("--live sends to Kafka: give --bootstrap-servers or --config, not --output");

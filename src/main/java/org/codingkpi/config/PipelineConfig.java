@@ -37,6 +37,10 @@ public final class PipelineConfig {
     public static final String TOPIC_AUDIT = "topic.audit";
     /** The KPI tasks' ROI month sums (compacted), read back by every instance as one global set (ROI.md version 2). */
     public static final String TOPIC_ROI = "topic.roi";
+    /** The ledger of files `import --watch` committed (one record per file, written in the file's transaction). */
+    public static final String TOPIC_IMPORTS = "topic.imports";
+    /** The transactional id of `import --watch` (default: derived from the folder's path). */
+    public static final String IMPORT_TRANSACTIONAL_ID = "import.transactional.id";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String DEDUPE_RETENTION = "dedupe.retention";
     public static final String ATTRIBUTION_MAX_WAIT = "attribution.max.wait";
@@ -54,6 +58,8 @@ public final class PipelineConfig {
     public static final String ROI_FILE = "roi.file";
     /** Every {@code schema.registry.*} key is the project's own (never passed to Kafka): docs/schema-registry.md. */
     public static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
+    /** X12 import settings (org.codingkpi.x12.X12Settings); never passed to Kafka. */
+    public static final String X12_PREFIX = "x12.";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
     public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
@@ -64,6 +70,7 @@ public final class PipelineConfig {
     public static final String SCHEMA_REGISTRY_RETRIES = "schema.registry.retries";
 
     public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_ROI,
+            TOPIC_IMPORTS, IMPORT_TRANSACTIONAL_ID,
             TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, DNFB_RETENTION, AR_RETENTION, OVERSIGHT_RULES_FILE, LABEL_CAP,
             LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE);
 
@@ -76,6 +83,7 @@ public final class PipelineConfig {
             Map.entry(TOPIC_DEAD_LETTER, "coding-kpi-dead-letter"),
             Map.entry(TOPIC_AUDIT, "coding-kpi-audit"),
             Map.entry(TOPIC_ROI, "coding-kpi-roi"),
+            Map.entry(TOPIC_IMPORTS, "coding-kpi-imports"),
             Map.entry(TOPIC_PARTITIONS, "6"),
             Map.entry(DEDUPE_RETENTION, "90d"),
             Map.entry(ATTRIBUTION_MAX_WAIT, "30d"),
@@ -145,6 +153,17 @@ public final class PipelineConfig {
         return values.get(key);
     }
 
+    /** The settings whose key starts with a prefix, prefix removed. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
     public String encountersTopic() {
         return values.get(TOPIC_ENCOUNTERS);
     }
@@ -159,6 +178,10 @@ public final class PipelineConfig {
 
     public String deadLetterTopic() {
         return values.get(TOPIC_DEAD_LETTER);
+    }
+
+    public String importsTopic() {
+        return values.get(TOPIC_IMPORTS);
     }
 
     public String auditTopic() {
@@ -260,7 +283,7 @@ public final class PipelineConfig {
 
     /** True for a setting of Kafka Streams or a Kafka client (see {@link #streamsProperties()}). */
     static boolean isKafkaSetting(String key) {
-        if (OWN_KEYS.contains(key) || key.startsWith(SCHEMA_REGISTRY_PREFIX)) {
+        if (OWN_KEYS.contains(key) || key.startsWith(SCHEMA_REGISTRY_PREFIX) || key.startsWith(X12_PREFIX)) {
             return false;
         }
         if (KAFKA_NAMES.contains(key)) {

@@ -251,6 +251,39 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         return call("GET", path, null, what, true).get("array");
     }
 
+    /**
+     * Asks the registry whether a schema may be registered next under a subject, by the subject's
+     * compatibility rule ({@code POST /compatibility/subjects/S/versions/latest}). A subject that
+     * does not exist yet accepts any schema.
+     */
+    public boolean isCompatible(String subject, Schema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schemaType", "AVRO");
+        body.put("schema", schema.toString());
+        String what = "checking compatibility under subject " + subject;
+        JsonNode answer;
+        try {
+            answer = call("POST", "/compatibility/subjects/" + pathSegment(subject) + "/versions/latest", body.toString(), what);
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404) {
+                return true; // no version yet: nothing to be compatible with
+            }
+            throw e;
+        }
+        JsonNode ok = answer.get("is_compatible");
+        if (ok == null || !ok.isBoolean()) {
+            throw new SchemaRegistryException(what + ": the schema registry's answer has no boolean \"is_compatible\"", 200, -1, null);
+        }
+        return ok.booleanValue();
+    }
+
+    /** Sets a subject's compatibility rule ({@code PUT /config/S}), e.g. BACKWARD. */
+    public void setCompatibility(String subject, String level) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("compatibility", level);
+        call("PUT", "/config/" + pathSegment(subject), body.toString(), "setting the compatibility of subject " + subject);
+    }
+
     @Override
     public Schema byId(int id) {
         Schema cached = schemas.get(id);

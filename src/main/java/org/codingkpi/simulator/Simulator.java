@@ -25,6 +25,11 @@ import org.codingkpi.events.AdjustmentGroup;
 import org.codingkpi.events.AiSuggestionReviewed;
 import org.codingkpi.events.ClaimDenied;
 import org.codingkpi.events.ClaimPaid;
+import org.codingkpi.events.AuditVerdict;
+import org.codingkpi.events.ClaimFrequency;
+import org.codingkpi.events.ClaimReversed;
+import org.codingkpi.events.ClaimSubmitted;
+import org.codingkpi.events.CodingAudited;
 import org.codingkpi.events.CodeEntry;
 import org.codingkpi.events.CodeSource;
 import org.codingkpi.events.CodeSystem;
@@ -86,6 +91,10 @@ public final class Simulator implements Iterator<SimEvent> {
     private static final int K_ADJUDICATE = 4;
     private static final int K_RECODE = 5;
     private static final int K_APPEAL_RESULT = 6;
+    private static final int K_REVERSE = 7;
+    private static final int K_AUDIT = 8;
+    /** Version 2: claims leave the billing system in a daily batch at this hour (UTC). */
+    private static final long BATCH_HOUR = 18;
 
     /** Payload of a pre-bill recoding step: the claims go out after it. */
     private static final Object PREBILL = new Object();
@@ -107,6 +116,11 @@ public final class Simulator implements Iterator<SimEvent> {
     private final int rubberStampCoder;
     private final Scenario scenario;
     private final long scenarioMs;
+
+    /** Version-2 decisions draw from their own stream, so the version-1 history underneath keeps its draws. */
+    private final boolean v2;
+    private final SplittableRandom v2rng;
+    private final int weakCoder;
 
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
     private long seq;
@@ -162,6 +176,10 @@ public final class Simulator implements Iterator<SimEvent> {
         // one professional coder who accepts almost everything, almost instantly (rubber-stamp scenario)
         int[] prof = coderPools[2];
         this.rubberStampCoder = prof.length >= 4 ? prof[prof.length / 2] : -1;
+
+        this.v2 = config.version2();
+        this.v2rng = new SplittableRandom(config.seed() ^ 0x5EED_0002_0000_0002L);
+        this.weakCoder = coderPools[1][0]; // version 2: the QA audits find this outpatient coder less accurate
 
         scheduleNextArrival(startMs);
     }
@@ -270,6 +288,8 @@ public final class Simulator implements Iterator<SimEvent> {
                 }
             }
             case K_APPEAL_RESULT -> appealResult(e.claim, e.time);
+            case K_REVERSE -> reverse(e.claim, e.time, (Long) e.payload);
+            case K_AUDIT -> audit(e.enc, e.time, (EncounterCoded) e.payload);
             default -> throw new IllegalStateException("unknown step " + e.kind);
         }
     }
@@ -316,15 +336,21 @@ public final class Simulator implements Iterator<SimEvent> {
         final String id;
         final long submittedAt;
         final long billed;
+        final int payer;
         final KeyClock clock = new KeyClock();
         ClaimDenied denial;
         boolean overturned;
 
-        Claim(Encounter enc, String id, long submittedAt, long billed) {
+        Claim(Encounter enc, String id, long submittedAt, long billed, int payer) {
             this.enc = enc;
             this.id = id;
             this.submittedAt = submittedAt;
             this.billed = billed;
+            this.payer = payer;
+        }
+
+        String payerId() {
+            return Catalog.PAYERS[payer];
         }
     }
 
@@ -719,8 +745,9 @@ public final class Simulator implements Iterator<SimEvent> {
         EncounterCoded event = new EncounterCoded(uuid(enc.rng), Instant.ofEpochMilli(t), enc.facility, enc.id,
                 enc.setting, Catalog.SPECIALTIES[enc.specialty], Catalog.PAYERS[enc.payer],
                 enc.coder < 0 ? null : coderIds[enc.coder], enc.revision, enc.mode, Instant.ofEpochMilli(enc.dischargedAt),
-                enc.firstCodingSeconds, enc.charge, enc.codes, null);
+                enc.firstCodingSeconds, enc.charge, enc.codes, v2 && enc.mode != CodingMode.MANUAL ? modelVersion(t) : null);
         emit(event, EventType.EncounterCoded, enc.id, t, enc.encClock);
+        maybeAudit(enc, event, t);
         if (enc.prebillRecode) {
             // a CDI query or pre-bill audit: recoded before the claim goes out
             schedule(t + 4 * HOUR + (long) (enc.rng.nextDouble() * 68 * HOUR), K_RECODE, enc, null, PREBILL);
@@ -747,8 +774,10 @@ public final class Simulator implements Iterator<SimEvent> {
         enc.charge = cents(enc.charge / 100.0 * (0.9 + 0.2 * r.nextDouble()));
         EncounterCoded event = new EncounterCoded(uuid(r), Instant.ofEpochMilli(t), enc.facility, enc.id, enc.setting,
                 Catalog.SPECIALTIES[enc.specialty], Catalog.PAYERS[enc.payer], coderIds[coder], enc.revision, mode,
-                Instant.ofEpochMilli(enc.dischargedAt), Math.max(30, Math.round(s)), enc.charge, enc.codes, null);
+                Instant.ofEpochMilli(enc.dischargedAt), Math.max(30, Math.round(s)), enc.charge, enc.codes,
+                v2 && mode != CodingMode.MANUAL ? modelVersion(t) : null);
         emit(event, EventType.EncounterCoded, enc.id, t, enc.encClock);
+        maybeAudit(enc, event, t);
     }
 
     private List<CodeEntry> changeOneCode(Encounter enc, List<CodeEntry> codes, SplittableRandom r) {
@@ -947,9 +976,30 @@ public final class Simulator implements Iterator<SimEvent> {
             // bill hold, edits, clearinghouse
             submitted += Math.max(2 * HOUR, (long) (logNormal(r, 1.2, 0.5) * DAY));
             long billed = i == 0 ? first : Math.max(1, enc.charge - first);
-            Claim claim = new Claim(enc, uuid(r), submitted, billed);
+            String id = uuid(r);
             double days = Math.min(60, Math.max(7, Catalog.PAYER_DAYS_TO_PAY[enc.payer] * logNormal(r, 1.0, 0.35)));
-            schedule(submitted + (long) (days * DAY), K_ADJUDICATE, enc, claim, null);
+            if (!v2) {
+                Claim claim = new Claim(enc, id, submitted, billed, enc.payer);
+                schedule(submitted + (long) (days * DAY), K_ADJUDICATE, enc, claim, null);
+                continue;
+            }
+            // version 2: a claim is one claim to one payer (X12 identity payer|account); the second goes to a secondary payer
+            int payer = i == 0 ? enc.payer : (enc.payer + 1) % Catalog.PAYERS.length;
+            long batch = batchTime(submitted);
+            Claim claim = new Claim(enc, Catalog.PAYERS[payer] + "|" + enc.id, batch, billed, payer);
+            emitSubmitted(claim, batch, ClaimFrequency.ORIGINAL);
+            long sent = batch;
+            double u = v2rng.nextDouble();
+            if (u < 0.01) {
+                // withdrawn (VOID) the next day, billed again (ORIGINAL) two days later
+                emitSubmitted(claim, batchTime(sent + DAY), ClaimFrequency.VOID);
+                sent = batchTime(sent + 3 * DAY);
+                emitSubmitted(claim, sent, ClaimFrequency.ORIGINAL);
+            } else if (u < 0.03) {
+                sent = batchTime(sent + DAY + (long) (v2rng.nextDouble() * 2 * DAY));
+                emitSubmitted(claim, sent, ClaimFrequency.REPLACEMENT);
+            }
+            schedule(dayOf(sent + (long) (days * DAY)), K_ADJUDICATE, enc, claim, null);
         }
     }
 
@@ -996,9 +1046,16 @@ public final class Simulator implements Iterator<SimEvent> {
                 adjustments.add(pr);
             }
         }
+        if (v2) {
+            denied = 0; // as X12 says it: the CO, OA and PI adjustments
+            for (Adjustment a : adjustments) {
+                if (a.getGroup() == AdjustmentGroup.CO || a.getGroup() == AdjustmentGroup.OA || a.getGroup() == AdjustmentGroup.PI) {
+                    denied += a.getAmountCents();
+                }
+            }
+        }
         ClaimDenied event = new ClaimDenied(uuid(r), Instant.ofEpochMilli(t), enc.facility, enc.id, claim.id,
-                Catalog.PAYERS[enc.payer], Instant.ofEpochMilli(claim.submittedAt), billed, denied, adjustments,
-                reason.rarcs());
+                claim.payerId(), remittanceSubmittedAt(claim), billed, denied, adjustments, reason.rarcs());
         emit(event, EventType.ClaimDenied, claim.id, t, claim.clock);
 
         if (r.nextDouble() < Catalog.APPEAL_PROBABILITY[category]) {
@@ -1008,7 +1065,8 @@ public final class Simulator implements Iterator<SimEvent> {
             claim.denial = event;
             claim.overturned = r.nextDouble() < Catalog.OVERTURN_PROBABILITY[category];
             double days = Math.min(60, Math.max(20, logNormal(r, 35, 0.3)));
-            schedule(t + (long) (days * DAY), K_APPEAL_RESULT, enc, claim, null);
+            long at = t + (long) (days * DAY);
+            schedule(v2 ? dayOf(at) : at, K_APPEAL_RESULT, enc, claim, null);
         }
     }
 
@@ -1022,10 +1080,29 @@ public final class Simulator implements Iterator<SimEvent> {
         };
         long paid = Math.round(claim.billed * allowed * (1 - patientShare));
         paid = Math.max(0, Math.min(claim.billed - 1, paid));
+        List<Adjustment> adjustments = new ArrayList<>();
+        List<String> remarks = new ArrayList<>();
+        if (v2) {
+            paid = Math.max(Math.min(1, claim.billed), paid); // a paid claim pays something (X12: zero paid with CO is a denial)
+            long patient = Math.min(claim.billed - paid, Math.round(claim.billed * allowed * patientShare));
+            long contractual = claim.billed - paid - patient;
+            if (contractual > 0) {
+                adjustments.add(new Adjustment(AdjustmentGroup.CO, Catalog.CARC_CONTRACTUAL, contractual));
+            }
+            if (patient > 0) {
+                adjustments.add(new Adjustment(AdjustmentGroup.PR, Catalog.CARC_PATIENT[v2rng.nextInt(2)], patient));
+                if (v2rng.nextDouble() < 0.2) {
+                    remarks.add("N381");
+                }
+            }
+        }
         ClaimPaid event = new ClaimPaid(uuid(r), Instant.ofEpochMilli(t), enc.facility, enc.id, claim.id,
-                Catalog.PAYERS[enc.payer], Instant.ofEpochMilli(claim.submittedAt), claim.billed, paid,
-                new ArrayList<>(), new ArrayList<>());
+                claim.payerId(), remittanceSubmittedAt(claim), claim.billed, paid, adjustments, remarks);
         emit(event, EventType.ClaimPaid, claim.id, t, claim.clock);
+        if (v2 && paid > 0 && v2rng.nextDouble() < 0.015) {
+            // the payer takes the payment back (a retro-eligibility or a duplicate-payment recovery)
+            schedule(dayOf(t + 10 * DAY + (long) (v2rng.nextDouble() * 30 * DAY)), K_REVERSE, enc, claim, paid);
+        }
     }
 
     private void appealResult(Claim claim, long t) {
@@ -1040,6 +1117,76 @@ public final class Simulator implements Iterator<SimEvent> {
             emit(again, EventType.ClaimDenied, claim.id, t, claim.clock);
         }
         claim.denial = null;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // version 2
+
+    private void emitSubmitted(Claim claim, long t, ClaimFrequency frequency) {
+        Encounter enc = claim.enc;
+        ClaimSubmitted event = new ClaimSubmitted(uuid(v2rng), Instant.ofEpochMilli(t), enc.facility, enc.id, claim.id,
+                claim.payerId(), claim.billed, frequency);
+        emit(event, EventType.ClaimSubmitted, claim.id, t, claim.clock);
+    }
+
+    /** Remittances often do not say when the claim was received: null for about a third, else its day (DTM*050). */
+    private Instant remittanceSubmittedAt(Claim claim) {
+        if (!v2) {
+            return Instant.ofEpochMilli(claim.submittedAt);
+        }
+        return v2rng.nextDouble() < 0.3 ? null : Instant.ofEpochMilli(dayOf(claim.submittedAt));
+    }
+
+    private void reverse(Claim claim, long t, long paid) {
+        Encounter enc = claim.enc;
+        ClaimReversed event = new ClaimReversed(uuid(v2rng), Instant.ofEpochMilli(t), enc.facility, enc.id, claim.id,
+                claim.payerId(), paid);
+        emit(event, EventType.ClaimReversed, claim.id, t, claim.clock);
+    }
+
+    /** Version 2: about 3 % of codings are audited by QA 5 to 30 days later. */
+    private void maybeAudit(Encounter enc, EncounterCoded coded, long t) {
+        if (v2 && v2rng.nextDouble() < 0.03) {
+            schedule(t + 5 * DAY + (long) (v2rng.nextDouble() * 25 * DAY), K_AUDIT, enc, null, coded);
+        }
+    }
+
+    /** Accuracy is lower for one coder and for the newer model version. */
+    private void audit(Encounter enc, long t, EncounterCoded coded) {
+        SplittableRandom r = v2rng;
+        boolean weak = (coded.getCoderId() != null && coded.getCoderId().equals(coderIds[weakCoder]))
+                || Catalog.MODEL_V2.equals(coded.getModelVersion());
+        double u = r.nextDouble();
+        AuditVerdict verdict = u < (weak ? 0.62 : 0.86) ? AuditVerdict.ACCURATE
+                : u < (weak ? 0.82 : 0.96) ? AuditVerdict.MINOR_VARIANCE : AuditVerdict.MATERIAL_ERROR;
+        int changed = switch (verdict) {
+            case ACCURATE -> 0;
+            case MINOR_VARIANCE -> 1;
+            case MATERIAL_ERROR -> 1 + r.nextInt(3);
+        };
+        long impact = switch (verdict) {
+            case ACCURATE -> 0;
+            case MINOR_VARIANCE -> Math.round(coded.getChargeCents() * (0.01 + 0.04 * r.nextDouble()));
+            case MATERIAL_ERROR -> Math.round(coded.getChargeCents() * (0.05 + 0.20 * r.nextDouble()));
+        };
+        if (r.nextBoolean()) {
+            impact = -impact; // over-billed
+        }
+        CodingAudited event = new CodingAudited(uuid(r), Instant.ofEpochMilli(t), enc.facility, enc.id,
+                String.format("QA%02d", 1 + r.nextInt(4)), coded.getRevision(), coded.getCodingMode(), coded.getModelVersion(),
+                coded.getSpecialty(), verdict, changed, impact);
+        emit(event, EventType.CodingAudited, enc.id, t, enc.encClock);
+    }
+
+    /** The next daily claim batch at or after t. */
+    private static long batchTime(long t) {
+        long b = dayOf(t) + BATCH_HOUR * HOUR;
+        return b >= t ? b : b + DAY;
+    }
+
+    /** Start of t's UTC day: remittances are dated by day (BPR16). */
+    private static long dayOf(long t) {
+        return Math.floorDiv(t, DAY) * DAY;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param invalidRate      probability that an event is accompanied by an invalid line
  * @param scenario         the anomaly injected for the compliance monitoring ({@link Scenario#NONE}: none)
  * @param scenarioStart    when the scenario's anomaly starts
+ * @param version2         also the version-2 events of EVENTS.md: ClaimSubmitted (with VOID and
+ *                         REPLACEMENT), ClaimReversed, CodingAudited, remittances with adjustments
+ *                         and sometimes no submitted_at, model_version on AI codings; claims in
+ *                         daily batches and remittances on day boundaries, as X12 carries them
  */
 public record SimulatorConfig(
         long seed,
@@ -38,7 +42,8 @@ public record SimulatorConfig(
         double lateRate,
         double invalidRate,
         Scenario scenario,
-        Instant scenarioStart) {
+        Instant scenarioStart,
+        boolean version2) {
 
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
     public static final long DEFAULT_SEED = 42L;
@@ -109,6 +114,7 @@ public record SimulatorConfig(
         b.invalidRate = invalidRate;
         b.scenario = scenario;
         b.scenarioStart = scenarioStart;
+        b.version2 = version2;
         return b;
     }
 
@@ -131,6 +137,7 @@ public record SimulatorConfig(
         private double invalidRate;
         private Scenario scenario = Scenario.NONE;
         private Instant scenarioStart;
+        private boolean version2;
 
         private Builder() {
         }
@@ -207,6 +214,12 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Version-2 events as well (default: version 1 only). */
+        public Builder version2(boolean version2) {
+            this.version2 = version2;
+            return this;
+        }
+
         /** 1 % duplicates, 2 % late deliveries, 0.5 % invalid lines. */
         public Builder messy() {
             return duplicateRate(0.01).lateRate(0.02).invalidRate(0.005);
@@ -222,7 +235,7 @@ public record SimulatorConfig(
             Instant live = goLive != null ? goLive : start.plus(Duration.ofDays(30));
             return new SimulatorConfig(seed, start, days, encountersPerDay, facilities, coders, live, pilotDays,
                     expansionDays, duplicateRate, lateRate, invalidRate, scenario,
-                    scenarioStart != null ? scenarioStart : live.plus(Duration.ofDays(15)));
+                    scenarioStart != null ? scenarioStart : live.plus(Duration.ofDays(15)), version2);
         }
     }
 }
