@@ -27,6 +27,7 @@ import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.metrics.LiveTasks;
 import org.codingkpi.metrics.MetricsServer;
 import org.codingkpi.metrics.StreamsKpiState;
+import org.codingkpi.security.WebConfig;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.topology.CodingKpiTopology;
 import org.codingkpi.topology.EventObserver;
@@ -139,14 +140,22 @@ public final class Pipeline implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        server = new MetricsServer(config.metricsBindAddress(), config.metricsPort(), registry, this::isRunning);
+        server = metricsServer(config, registry, this::isRunning);
+    }
+
+    /** The HTTP endpoints as the configuration says: plain, or TLS and basic auth (metrics.web.config.file). */
+    public static MetricsServer metricsServer(PipelineConfig config, PrometheusMeterRegistry registry, java.util.function.BooleanSupplier ready) {
+        Path web = config.metricsWebConfig();
+        WebConfig webConfig = web == null ? null : WebConfig.load(web, System.getenv());
+        return new MetricsServer(config.metricsBindAddress(), config.metricsPort(), registry, ready, webConfig, config.metricsHealthOpen());
     }
 
     /** Builds and starts the pipeline; the input topics must exist. */
     public static Pipeline start(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
         Pipeline p = new Pipeline(config, codec, extensions);
         p.streams.start();
-        LOG.info("Pipeline started: application.id={}, metrics on port {}", config.get(PipelineConfig.APPLICATION_ID), p.server.port());
+        LOG.info("Pipeline started: application.id={}, metrics on port {} ({})", config.get(PipelineConfig.APPLICATION_ID), p.server.port(),
+                config.metricsWebConfig() == null ? "plain HTTP, no authentication" : "web config " + config.metricsWebConfig());
         return p;
     }
 
