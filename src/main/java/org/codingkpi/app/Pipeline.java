@@ -27,6 +27,7 @@ import org.codingkpi.metrics.KpiTotals;
 import org.codingkpi.metrics.LiveTasks;
 import org.codingkpi.metrics.MetricsServer;
 import org.codingkpi.metrics.StreamsKpiState;
+import org.codingkpi.security.KafkaAccess;
 import org.codingkpi.security.WebConfig;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.topology.CodingKpiTopology;
@@ -71,6 +72,7 @@ public final class Pipeline implements AutoCloseable {
     private final MetricsServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+    private final AtomicReference<String> failure = new AtomicReference<>();
 
     private Pipeline(PipelineConfig config, EventCodec codec, List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions) {
         this.config = config;
@@ -110,7 +112,10 @@ public final class Pipeline implements AutoCloseable {
         ownerOnly(stateDir);
         ownerOnly(stateDir.resolve(config.get(PipelineConfig.APPLICATION_ID)));
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream thread failed; shutting the pipeline down", e);
+            String why = KafkaAccess.explain(config, e);
+            failure.compareAndSet(null, why);
+            // the reason in words first (a missing ACL, a failed authentication), then the trace
+            LOG.error("Stream thread failed; shutting the pipeline down: {}", why, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((newState, oldState) -> {
@@ -185,7 +190,7 @@ public final class Pipeline implements AutoCloseable {
             }
             return partitions;
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot prepare topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot prepare topics: " + KafkaAccess.explain(config, e.getCause()), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the Kafka cluster at " + config.get(PipelineConfig.BOOTSTRAP_SERVERS) + " did not answer in 60 s");
         } catch (InterruptedException e) {
@@ -243,6 +248,12 @@ public final class Pipeline implements AutoCloseable {
 
     public boolean failed() {
         return state == KafkaStreams.State.ERROR;
+    }
+
+    /** Why Kafka Streams stopped with an error (listener, cause, the permission or setting to check), or null. */
+    public String failure() {
+        String f = failure.get();
+        return f != null || !failed() ? f : "Kafka Streams stopped with an error (see the log)";
     }
 
     /**

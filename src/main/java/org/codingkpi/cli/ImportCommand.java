@@ -4,12 +4,16 @@ import org.apache.kafka.clients.producer.Producer;
 import org.codingkpi.app.Importer;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.security.KafkaAccess;
+import org.codingkpi.security.PipelineAcls;
 import org.codingkpi.serde.SchemaRegistries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -31,6 +35,8 @@ public final class ImportCommand implements Callable<Integer> {
         if (bootstrap != null) {
             c = c.with(PipelineConfig.BOOTSTRAP_SERVERS, bootstrap);
         }
+        // nothing is read or sent unless the cluster takes these settings and the principal may write
+        KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
         EventCodec codec = new EventCodec(SchemaRegistries.fromConfig(c));
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
             Importer.Result r = new Importer(c, codec, System.err).importFile(file, producer);

@@ -2,12 +2,19 @@ package org.codingkpi.cli;
 
 import org.codingkpi.app.Pipeline;
 import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.security.KafkaAccess;
+import org.codingkpi.security.PipelineAcls;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.serde.SchemaRegistries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -15,15 +22,24 @@ import java.util.concurrent.Callable;
         description = {"Runs the pipeline against an existing Kafka cluster until stopped (SIGTERM / Ctrl-C).",
                 "Settings: the properties file, then CODING_KPI_* and KAFKA_* environment variables, then defaults."})
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see README, Configuration).")
     Path config;
 
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());
+        LOG.info("Effective configuration (secrets hidden): {}", c.masked());
+        // the cluster takes these settings and the principal holds the ACLs of docs/operations.md, or a clear error
+        KafkaAccess.check(c, PipelineAcls.forPipeline(c), Set.of(c.deadLetterTopic(), c.auditTopic()), Duration.ofSeconds(60));
         Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         pipeline.awaitTermination();
-        return pipeline.failed() ? 1 : 0;
+        if (pipeline.failed()) {
+            System.err.println("error: " + pipeline.failure());
+            return 1;
+        }
+        return 0;
     }
 }

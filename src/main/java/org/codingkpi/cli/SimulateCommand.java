@@ -6,6 +6,8 @@ import org.codingkpi.app.SimFeed;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.EventType;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.security.KafkaAccess;
+import org.codingkpi.security.PipelineAcls;
 import org.codingkpi.serde.SchemaRegistries;
 import org.codingkpi.simulator.JsonlWriter;
 import org.codingkpi.simulator.Scenario;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -78,6 +82,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return 0;
         }
         PipelineConfig c = PipelineConfig.load(config, System.getenv()).with(PipelineConfig.BOOTSTRAP_SERVERS, target.bootstrap);
+        KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
         long n = 0;
         try (Producer<byte[], byte[]> producer = Importer.producer(c)) {
             SimFeed feed = new SimFeed(c, new EventCodec(SchemaRegistries.fromConfig(c)), producer);
