@@ -7,7 +7,9 @@ import org.codingkpi.security.PipelineAcls;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.serde.SchemaRegistries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,9 @@ import java.util.concurrent.Callable;
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file (see README, Configuration).")
     Path config;
 
@@ -34,10 +39,15 @@ public final class RunCommand implements Callable<Integer> {
         // the cluster takes these settings and the principal holds the ACLs of docs/operations.md, or a clear error
         KafkaAccess.check(c, PipelineAcls.forPipeline(c), Set.of(c.deadLetterTopic(), c.auditTopic()), Duration.ofSeconds(60));
         Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
-        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
+        Thread hook = new Thread(pipeline::close, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         pipeline.awaitTermination();
         if (pipeline.failed()) {
-            System.err.println("error: " + pipeline.failure());
+            // stopped by an error, not by a signal: close (endpoints, group) and say why, once, then exit non-zero
+            Runtime.getRuntime().removeShutdownHook(hook);
+            pipeline.close();
+            spec.commandLine().getErr().println("error: " + pipeline.failure());
+            spec.commandLine().getErr().flush();
             return 1;
         }
         return 0;

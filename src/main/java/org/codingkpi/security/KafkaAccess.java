@@ -119,6 +119,10 @@ public final class KafkaAccess {
                     described.put(t, admin.describeTopics(List.of(t), new DescribeTopicsOptions().includeAuthorizedOperations(true))
                             .allTopicNames().get(ms, TimeUnit.MILLISECONDS).get(t));
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicAuthorizationException) {
+                        // not even DESCRIBE, which READ and WRITE imply: name what the command needs on it
+                        throw missing(c, String.join(", ", topics.get(t).stream().map(Enum::name).toList()) + " on topic " + t);
+                    }
                     if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                         if (mayBeAbsent.contains(t)) {
                             continue;
@@ -197,7 +201,8 @@ public final class KafkaAccess {
             return listener(c) + ": authentication failed (" + m + ")";
         }
         if (cause instanceof TopicAuthorizationException tae) {
-            return listener(c) + ": missing permission on topic " + String.join(", ", tae.unauthorizedTopics()) + " (" + m
+            String topics = tae.unauthorizedTopics().isEmpty() ? "a topic" : "topic " + String.join(", ", tae.unauthorizedTopics());
+            return listener(c) + ": missing permission on " + topics + " (" + m
                     + "); grant the ACLs of docs/operations.md (Security, ACLs)";
         }
         if (cause instanceof GroupAuthorizationException gae) {

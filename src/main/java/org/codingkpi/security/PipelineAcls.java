@@ -64,10 +64,10 @@ public final class PipelineAcls {
         g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.READ, "internal topics (repartition, changelogs)"));
         g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.WRITE, "internal topics"));
         g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.CREATE, "internal topics, created by Kafka Streams"));
+        // Kafka Streams deletes consumed repartition records; without DELETE it only logs, and the repartition
+        // topic (retention -1) grows without bound, so the start-up check requires it
         g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.DELETE,
                 "purge of consumed repartition records (delete records)"));
-        g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.DESCRIBE_CONFIGS,
-                "Kafka Streams checks its internal topics' settings"));
         if (!c.deadLetterTopic().startsWith(prefix)) {
             g.add(new Grant(ResourceType.TOPIC, c.deadLetterTopic(), PatternType.LITERAL, AclOperation.WRITE, "dead-letter records"));
             g.add(new Grant(ResourceType.TOPIC, c.deadLetterTopic(), PatternType.LITERAL, AclOperation.READ, "coding_events_rejected_total"));

@@ -140,20 +140,26 @@ final class SecureCluster implements AutoCloseable {
         return all;
     }
 
+    /** Grants the ACLs and waits until the broker applies them (they travel through the metadata log). */
     void grant(List<AclBinding> acls) {
         try (Admin admin = kafka.admin()) {
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        org.awaitility.Awaitility.await("ACLs applied").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> new java.util.HashSet<>(aclsOf(acls.get(0).entry().principal())).containsAll(acls));
     }
 
+    /** Revokes the ACL and waits until the broker no longer applies it. */
     void revoke(AclBinding acl) {
         try (Admin admin = kafka.admin()) {
             admin.deleteAcls(List.of(acl.toFilter())).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        org.awaitility.Awaitility.await("ACL revoked").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !aclsOf(acl.entry().principal()).contains(acl));
     }
 
     /** Every ACL the broker holds for the principal. */
