@@ -61,6 +61,7 @@ public final class Secrets {
     /** A secret file's content without its final line break; the error names the file, never the content. */
     public static String readSecretFile(String key, Path file) {
         try {
+            warnIfOthersCanRead(key, file);
             String s = Files.readString(file, StandardCharsets.UTF_8);
             if (s.endsWith("\n")) {
                 s = s.substring(0, s.length() - 1);
@@ -71,6 +72,16 @@ public final class Secrets {
             return s;
         } catch (IOException e) {
             throw new IllegalArgumentException(key + ": cannot read the secret file " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static void warnIfOthersCanRead(String key, Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                org.slf4j.LoggerFactory.getLogger(Secrets.class).warn("{}: the secret file {} is readable by every local user; "
+                        + "make it owner-only (chmod 600)", key, file);
+            }
         }
     }
 
