@@ -61,9 +61,14 @@ public final class PipelineAcls {
         for (String t : List.of(c.encountersTopic(), c.aiTopic(), c.claimsTopic())) {
             g.add(new Grant(ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ, "input"));
         }
-        g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.READ, "internal topics (repartition, changelogs)"));
-        g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.WRITE, "internal topics"));
-        g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.CREATE, "internal topics, created by Kafka Streams"));
+        boolean dlqIn = c.deadLetterTopic().startsWith(prefix);
+        boolean auditIn = c.auditTopic().startsWith(prefix);
+        g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.READ,
+                "internal topics (repartition, changelogs)" + (dlqIn ? "; the dead-letter topic (coding_events_rejected_total)" : "")));
+        g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.WRITE,
+                "internal topics" + (dlqIn ? "; dead-letter records" : "") + (auditIn ? "; audit findings" : "")));
+        g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.CREATE,
+                "internal topics, created by Kafka Streams" + (dlqIn || auditIn ? "; the dead-letter and audit topics when absent" : "")));
         // Kafka Streams deletes consumed repartition records; without DELETE it only logs, and the repartition
         // topic (retention -1) grows without bound, so the start-up check requires it
         g.add(new Grant(ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.DELETE,
@@ -86,9 +91,10 @@ public final class PipelineAcls {
      */
     public static List<Grant> forImport(PipelineConfig c) {
         List<Grant> g = new ArrayList<>();
-        for (String t : List.of(c.encountersTopic(), c.aiTopic(), c.claimsTopic(), c.deadLetterTopic())) {
-            g.add(new Grant(ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE, "events (dead-letter: lines that are not events)"));
+        for (String t : List.of(c.encountersTopic(), c.aiTopic(), c.claimsTopic())) {
+            g.add(new Grant(ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE, "events"));
         }
+        g.add(new Grant(ResourceType.TOPIC, c.deadLetterTopic(), PatternType.LITERAL, AclOperation.WRITE, "lines that are not events (import)"));
         return List.copyOf(g);
     }
 

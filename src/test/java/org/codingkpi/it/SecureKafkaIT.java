@@ -193,6 +193,7 @@ class SecureKafkaIT {
         String storePassword = Files.readString(dir.resolve("store-password")).trim();
         for (String[] command : commands) {
             Outcome o = cli(command);
+            System.out.printf("%s, %s: exit %d after %d ms: %s%n", name, command[0], o.exitCode(), o.took().toMillis(), o.err().trim());
             assertThat(o.exitCode()).as(command[0] + ": " + o.err()).isNotZero();
             assertThat(o.took()).as(command[0] + " fails fast").isLessThan(FAIL_FAST);
             assertThat(o.err()).as(command[0]).contains(bootstrap).contains("security.protocol=" + listener.get("security.protocol"));
