@@ -136,6 +136,32 @@ class PipelineAclsIT {
         }
     }
 
+    @Test
+    @Order(3)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void anAclRevokedWhileRunningStopsThePipelineNamingIt() throws Exception {
+        assertThat(ranOnce).as("the internal topics and the group exist (first test)").isTrue();
+        PipelineAcls.Grant input = PipelineAcls.forPipeline(pipelineConfig).get(0);
+        AclBinding acl = input.binding(SecureCluster.PRINCIPAL);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<SecureKafkaIT.Outcome> running = executor.submit(() -> SecureKafkaIT.cli("run", "--config", config.toString()));
+            await("run ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> running.isDone() || Scrape.ready(metricsPort));
+            assertThat(running.isDone()).as("run stopped before the ACL was revoked").isFalse();
+            long start = System.nanoTime();
+            cluster.revoke(acl);
+            SecureKafkaIT.Outcome o = running.get(3, TimeUnit.MINUTES);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.printf("revoked %s while running: exit %d after %d ms: %s%n", input.describe(), o.exitCode(), took.toMillis(), o.err().trim());
+            assertThat(o.exitCode()).isNotZero();
+            assertThat(o.err()).contains("missing permission").contains(input.name());
+        } finally {
+            executor.shutdownNow();
+            cluster.grant(List.of(acl));
+        }
+    }
+
     private void awaitProcessed(RunProcess run, long records) {
         await("the pipeline processed " + records + " records").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
