@@ -136,7 +136,11 @@ public final class WebConfig {
         byte[] hash = users.get(user);
         byte[] pw = password.getBytes(StandardCharsets.UTF_8);
         if (hash == null) {
-            BCrypt.verifyer().verify(pw, DUMMY_HASH);
+            try {
+                BCrypt.verifyer().verify(pw, DUMMY_HASH);
+            } catch (IllegalArgumentException e) {
+                // too long: refused below anyway
+            }
             return false;
         }
         byte[] digest = sha256(user, pw);
@@ -144,7 +148,13 @@ public final class WebConfig {
         if (known != null && MessageDigest.isEqual(known, digest)) {
             return true;
         }
-        boolean ok = BCrypt.verifyer().verify(pw, hash).verified;
+        boolean ok;
+        try {
+            ok = BCrypt.verifyer().verify(pw, hash).verified;
+        } catch (IllegalArgumentException e) {
+            // longer than bcrypt's 72 bytes: no configured password can be that (Prometheus' Go bcrypt refuses them too)
+            ok = false;
+        }
         if (ok) {
             verified.put(user, digest);
         }

@@ -122,7 +122,8 @@ class MetricsServerSecurityTest {
     @Test
     void wrongPasswordUnknownUserOrNoCredentialsGet401AndNoMetrics() throws Exception {
         int port = start(keystoreConfig(), false);
-        for (String[] credentials : new String[][] {{"prometheus", "wrong"}, {"mallory", PASSWORD}, {null, null}}) {
+        for (String[] credentials : new String[][] {{"prometheus", "wrong"}, {"mallory", PASSWORD}, {null, null},
+                {"prometheus", PASSWORD + "x".repeat(100)}, {"mallory", "y".repeat(100)}}) {
             HttpResponse<String> r = get(port, "/metrics", credentials[0], credentials[1]);
             assertThat(r.statusCode()).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
