@@ -28,6 +28,8 @@ import org.codingkpi.metrics.MetricsServer;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.metrics.Page;
 import org.codingkpi.metrics.PublishedKpiState;
+import org.codingkpi.security.KafkaAccess;
+import org.codingkpi.security.WebConfig;
 import org.codingkpi.state.PublishedState;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.topology.CodingKpiTopology;
@@ -71,8 +73,8 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, Integer> caps;
     private final MetricsServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+    private final AtomicReference<String> failure = new AtomicReference<>();
 
     /**
      * What a command adds to the pipeline: metric families derived from each scrape's state read, and pages served on
@@ -110,8 +112,10 @@ public final class Pipeline implements AutoCloseable {
         ownerOnly(stateDir);
         ownerOnly(stateDir.resolve(config.get(PipelineConfig.APPLICATION_ID)));
         streams.setUncaughtExceptionHandler(e -> {
-            failure.compareAndSet(null, e);
-            LOG.error("Stream thread failed; shutting the pipeline down", e);
+            String why = KafkaAccess.explain(config, e);
+            failure.compareAndSet(null, why);
+            // the reason in words first (a missing ACL, a failed authentication), then the trace
+            LOG.error("Stream thread failed; shutting the pipeline down: {}", why, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((newState, oldState) -> {
@@ -141,11 +145,18 @@ public final class Pipeline implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        server = new MetricsServer(config.metricsBindAddress(), config.metricsPort(), registry, this::isRunning);
+        server = metricsServer(config, registry, this::isRunning);
         for (Page page : extras.pages()) {
             // the read /metrics makes (KpiCollector's supplier above), without touching its published-tasks gauge
             server.page(page.path(), page.contentType(), () -> page.render().apply(totals()));
         }
+    }
+
+    /** The HTTP endpoints as the configuration says: plain, or TLS and basic auth (metrics.web.config.file). */
+    public static MetricsServer metricsServer(PipelineConfig config, PrometheusMeterRegistry registry, java.util.function.BooleanSupplier ready) {
+        Path web = config.metricsWebConfig();
+        WebConfig webConfig = web == null ? null : WebConfig.load(web, System.getenv());
+        return new MetricsServer(config.metricsBindAddress(), config.metricsPort(), registry, ready, webConfig, config.metricsHealthOpen());
     }
 
     /** Builds and starts the pipeline; the input topics must exist. */
@@ -157,7 +168,8 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline start(PipelineConfig config, EventCodec codec, Extras extras) {
         Pipeline p = new Pipeline(config, codec, extras, prepareTopics(config));
         p.streams.start();
-        LOG.info("Pipeline started: application.id={}, metrics on port {}", config.get(PipelineConfig.APPLICATION_ID), p.server.port());
+        LOG.info("Pipeline started: application.id={}, metrics on port {} ({})", config.get(PipelineConfig.APPLICATION_ID), p.server.port(),
+                config.metricsWebConfig() == null ? "plain HTTP, no authentication" : "web config " + config.metricsWebConfig());
         return p;
     }
 
@@ -192,7 +204,7 @@ public final class Pipeline implements AutoCloseable {
             }
             return partitions;
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot prepare topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot prepare topics: " + KafkaAccess.explain(config, e.getCause()), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the Kafka cluster at " + config.get(PipelineConfig.BOOTSTRAP_SERVERS) + " did not answer in 60 s");
         } catch (InterruptedException e) {
@@ -257,23 +269,11 @@ public final class Pipeline implements AutoCloseable {
         return state == KafkaStreams.State.ERROR || failure.get() != null;
     }
 
-    /**
-     * Why the pipeline stopped on its own: the exception that ended a stream thread (its cause chain
-     * in one line, no payload), or empty when it is running or was stopped on purpose.
-     */
-    public java.util.Optional<String> failureReason() {
-        Throwable t = failure.get();
-        if (t == null) {
-            return state == KafkaStreams.State.ERROR ? java.util.Optional.of("Kafka Streams reached ERROR") : java.util.Optional.empty();
-        }
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c = t; c != null && sb.length() < 1000; c = c.getCause() == c ? null : c.getCause()) {
-            sb.append(sb.length() == 0 ? "" : ": caused by ").append(c.getClass().getSimpleName());
-            if (c.getMessage() != null) {
-                sb.append(" (").append(c.getMessage()).append(')');
-            }
-        }
-        return java.util.Optional.of(sb.toString());
+
+    /** Why Kafka Streams stopped with an error (listener, cause, the permission or setting to check), or null. */
+    public String failure() {
+        String f = failure.get();
+        return f != null || !failed() ? f : "Kafka Streams stopped with an error (see the log)";
     }
 
     /**

@@ -5,6 +5,9 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Apache Kafka broker (KRaft, combined broker and controller) in this JVM, on
@@ -38,20 +42,43 @@ import java.util.concurrent.ExecutionException;
  * version 2 on 4.4 we saw a burst of OUT_OF_ORDER_SEQUENCE_NUMBER retries whenever a new transaction
  * first wrote to a partition, and once a replay that stopped consuming one partition. Set the system
  * property {@code embedded.transaction.version=2} to try version 2.
+ *
+ * <p>With {@link Secure} settings ({@link #start(Secure)}) the broker also has a {@code SASL_SSL} listener
+ * (SCRAM-SHA-512, users added with {@link #addScramUser}) and an {@code SSL} listener that requires a client
+ * certificate signed by the trust store's CA (the principal is the certificate's CN), and optionally
+ * the KRaft {@code StandardAuthorizer} (no ACL, no access). The plaintext listener stays for the broker's own
+ * traffic and for {@link #admin()}, whose anonymous principal is a super user: a test harness, not a deployment.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+    /** The listener names of a secured broker, as clients see them in error messages and this class's accessors. */
+    public static final String SASL_SSL = "SASL_SSL";
+    public static final String SSL = "SSL";
+
     private final Path logDir;
     private final boolean deleteOnClose;
     private final int brokerPort;
     private final int controllerPort;
+    private final Secure secure;
+    private final int saslSslPort;
+    private final int sslPort;
     private final String clusterId = Uuid.randomUuid().toString();
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, boolean deleteOnClose) {
+    /**
+     * The TLS material and options of a secured broker. The key store (PKCS12) holds the broker's key and a
+     * certificate for 127.0.0.1; the trust store (PKCS12) the CA whose client certificates the SSL listener accepts.
+     */
+    public record Secure(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword, boolean authorizer) {
+    }
+
+    private EmbeddedKafka(Path logDir, boolean deleteOnClose, Secure secure) {
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
+        this.secure = secure;
         this.brokerPort = freePort();
         this.controllerPort = freePort();
+        this.saslSslPort = secure == null ? -1 : freePort();
+        this.sslPort = secure == null ? -1 : freePort();
     }
 
     /** Starts a broker with its log in a new temporary directory, deleted on close. */
@@ -65,15 +92,58 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker with its log in {@code logDir} (created if needed). */
     public static EmbeddedKafka start(Path logDir, boolean deleteOnClose) {
-        EmbeddedKafka kafka = new EmbeddedKafka(logDir, deleteOnClose);
+        return start(logDir, deleteOnClose, null);
+    }
+
+    /** Starts a broker with SASL_SSL and SSL (client certificate) listeners besides the plaintext one. */
+    public static EmbeddedKafka start(Secure secure) {
+        try {
+            return start(Files.createTempDirectory("coding-kpi-kafka-"), true, secure);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedKafka start(Path logDir, boolean deleteOnClose, Secure secure) {
+        EmbeddedKafka kafka = new EmbeddedKafka(logDir, deleteOnClose, secure);
         kafka.format();
         kafka.startServer();
         kafka.awaitReady(Duration.ofSeconds(60));
         return kafka;
     }
 
+    /** The plaintext listener (with {@link Secure}: the super user's, for test set-up only). */
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
+    }
+
+    /** The SASL_SSL (SCRAM-SHA-512) listener of a secured broker. */
+    public String saslSslBootstrapServers() {
+        requireSecure();
+        return "127.0.0.1:" + saslSslPort;
+    }
+
+    /** The SSL listener (client certificate required) of a secured broker. */
+    public String sslBootstrapServers() {
+        requireSecure();
+        return "127.0.0.1:" + sslPort;
+    }
+
+    /** Adds (or replaces) a SCRAM-SHA-512 user for the SASL_SSL listener. */
+    public void addScramUser(String user, String password) {
+        requireSecure();
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the SCRAM user " + user + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void requireSecure() {
+        if (secure == null) {
+            throw new IllegalStateException("this embedded broker was started without TLS listeners (EmbeddedKafka.start(Secure))");
+        }
     }
 
     private Properties brokerProperties() {
@@ -106,7 +176,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("log.retention.ms", "-1");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         p.put("log.cleaner.threads", "1");
+        if (secure != null) {
+            secureListeners(p);
+        }
         return p;
+    }
+
+    private void secureListeners(Properties p) {
+        p.put("listeners", p.get("listeners") + ",SASL_SSL://127.0.0.1:" + saslSslPort + ",SSL://127.0.0.1:" + sslPort);
+        p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_SSL://127.0.0.1:" + saslSslPort + ",SSL://127.0.0.1:" + sslPort);
+        p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL,SSL:SSL");
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.keystore.location", secure.keyStore().toString());
+        p.put("ssl.keystore.password", secure.keyStorePassword());
+        p.put("ssl.key.password", secure.keyStorePassword());
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", secure.trustStore().toString());
+        p.put("ssl.truststore.password", secure.trustStorePassword());
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        // the principal of a client certificate is its CN (User:coding-kpi), as for the SCRAM user of the same name
+        p.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+)(,.*)?$/$1/,DEFAULT");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        if (secure.authorizer()) {
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("allow.everyone.if.no.acl.found", "false");
+            // the plaintext listener (broker traffic, controller, the harness's admin) is anonymous
+            p.put("super.users", "User:ANONYMOUS");
+        }
     }
 
     private void format() {

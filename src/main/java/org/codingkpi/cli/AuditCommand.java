@@ -6,6 +6,8 @@ import org.codingkpi.compliance.AuditTrail;
 import org.codingkpi.compliance.audit.AuditFinding;
 import org.codingkpi.compliance.audit.FindingStatus;
 import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.security.KafkaAccess;
+import org.codingkpi.security.PipelineAcls;
 import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import picocli.CommandLine.Command;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
@@ -41,6 +44,7 @@ public final class AuditCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config, System.getenv()).with(PipelineConfig.BOOTSTRAP_SERVERS, bootstrap);
         Duration wait = PipelineConfig.parseDuration("--timeout", timeout);
+        KafkaAccess.check(c, PipelineAcls.forAudit(c), Set.of(c.auditTopic()), wait);
         List<AuditFinding> findings = AuditReport.fold(AuditTrail.readTopic(c.clientProperties(), c.auditTopic(),
                 new AuditCodec(new EventCodec(new BundledSchemaRegistry())), wait));
         if (openOnly) {

@@ -7,6 +7,8 @@ import org.codingkpi.app.ProducerCheck;
 import org.codingkpi.app.Topics;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.security.KafkaAccess;
+import org.codingkpi.security.PipelineAcls;
 import org.codingkpi.serde.SchemaRegistries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,6 +16,8 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
@@ -61,6 +65,7 @@ public final class ImportCommand implements Callable<Integer> {
         }
         EventCodec codec = SchemaRegistries.codec(c);
         if (watch != null) {
+            KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -98,6 +103,8 @@ public final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot read input file " + file);
         }
         Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
+        // nothing is read or sent unless the cluster takes these settings and the principal may write
+        KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
         System.err.println("import: " + file + " to " + c.get(PipelineConfig.BOOTSTRAP_SERVERS) + ", schema ids from "
                 + SchemaRegistries.describe(c));
         // before the first line is sent: the cluster, the topics (dead-letter too) and the schemas

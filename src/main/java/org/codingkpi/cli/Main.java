@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "coding-kpi", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Live revenue-cycle KPIs and realized-vs-projected ROI of AI-assisted medical coding, on Kafka Streams.",
         subcommands = {DemoCommand.class, ReplayCommand.class, ImportCommand.class, RunCommand.class, SimulateCommand.class, AuditCommand.class,
-                BenchmarkCommand.class,
+                BenchmarkCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -10,6 +10,8 @@ import org.codingkpi.app.Topics;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.EventType;
 import org.codingkpi.serde.EventCodec;
+import org.codingkpi.security.KafkaAccess;
+import org.codingkpi.security.PipelineAcls;
 import org.codingkpi.serde.SchemaRegistries;
 import org.codingkpi.simulator.JsonlWriter;
 import org.codingkpi.simulator.Scenario;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -145,6 +148,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         String cluster = c.get(PipelineConfig.BOOTSTRAP_SERVERS);
         Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
+        KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
         EventCodec codec = SchemaRegistries.codec(c);
         System.err.println("simulate: sending to " + cluster + ", schema ids from " + SchemaRegistries.describe(c));
         // before anything is sent: the cluster, the topics and the schemas (ends within seconds, saying what is missing)

@@ -69,6 +69,15 @@ public final class PipelineConfig {
     public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT = "schema.registry.request.timeout";
     public static final String SCHEMA_REGISTRY_RETRIES = "schema.registry.retries";
 
+    // security of the HTTP endpoints and secrets (docs/operations.md, Security)
+    /** Prometheus' web configuration file format: tls_server_config, basic_auth_users. */
+    public static final String METRICS_WEB_CONFIG = "metrics.web.config.file";
+    /** {@code true}: /health/* answers without authentication (probes), still over TLS when TLS is on. */
+    public static final String METRICS_HEALTH_OPEN = "metrics.health.open";
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN = "schema.registry.bearer.auth.token";
+    /** The project's own security keys (not passed to Kafka). */
+    public static final Set<String> SECURITY_KEYS = Set.of(METRICS_WEB_CONFIG, METRICS_HEALTH_OPEN);
+
     public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_ROI,
             TOPIC_IMPORTS, IMPORT_TRANSACTIONAL_ID,
             TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, DNFB_RETENTION, AR_RETENTION, OVERSIGHT_RULES_FILE, LABEL_CAP,
@@ -115,7 +124,13 @@ public final class PipelineConfig {
 
     /** Defaults only, with the given overrides on top. */
     public static PipelineConfig of(Map<String, String> overrides) {
+        return of(overrides, System.getenv());
+    }
+
+    private static PipelineConfig of(Map<String, String> overrides, Map<String, String> env) {
         Map<String, String> v = new TreeMap<>(overrides);
+        // ${file:PATH} and ${env:NAME} references (secrets mounted as files): org.codingkpi.security.Secrets
+        v.replaceAll((k, val) -> org.codingkpi.security.Secrets.resolve(k, val, env));
         DEFAULTS.forEach(v::putIfAbsent);
         v.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, v.get(TOPIC_DEAD_LETTER));
         return new PipelineConfig(v);
@@ -140,7 +155,7 @@ public final class PipelineConfig {
                 v.put(k.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), val);
             }
         });
-        return of(v);
+        return of(v, env);
     }
 
     public PipelineConfig with(String key, String value) {
@@ -283,7 +298,7 @@ public final class PipelineConfig {
 
     /** True for a setting of Kafka Streams or a Kafka client (see {@link #streamsProperties()}). */
     static boolean isKafkaSetting(String key) {
-        if (OWN_KEYS.contains(key) || key.startsWith(SCHEMA_REGISTRY_PREFIX) || key.startsWith(X12_PREFIX)) {
+        if (OWN_KEYS.contains(key) || SECURITY_KEYS.contains(key) || key.startsWith(SCHEMA_REGISTRY_PREFIX) || key.startsWith(X12_PREFIX)) {
             return false;
         }
         if (KAFKA_NAMES.contains(key)) {
@@ -295,6 +310,20 @@ public final class PipelineConfig {
             }
         }
         return false;
+    }
+
+    public Path metricsWebConfig() {
+        String f = values.get(METRICS_WEB_CONFIG);
+        return f == null || f.isBlank() ? null : Path.of(f.trim());
+    }
+
+    public boolean metricsHealthOpen() {
+        return Boolean.parseBoolean(values.getOrDefault(METRICS_HEALTH_OPEN, "false").trim());
+    }
+
+    /** Every setting in force, sorted, secrets {@code [hidden]}: safe for a log line or the {@code config} command. */
+    public Map<String, String> masked() {
+        return org.codingkpi.security.Secrets.mask(values);
     }
 
     /** The client settings (bootstrap, security) for plain producers, consumers and admin clients. */

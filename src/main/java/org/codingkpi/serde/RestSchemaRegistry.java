@@ -109,7 +109,13 @@ public final class RestSchemaRegistry implements SchemaRegistry {
             throw new IllegalArgumentException("schema registry: no URL given");
         }
         this.baseUrls = List.copyOf(urls);
-        if (userInfo != null && !userInfo.isEmpty()) {
+        if (b.bearerToken != null && !b.bearerToken.isBlank()) {
+            if (userInfo != null && !userInfo.isEmpty()) {
+                throw new IllegalArgumentException("schema registry: give basic auth (schema.registry.basic.auth.user.info) or a bearer token "
+                        + "(schema.registry.bearer.auth.token), not both");
+            }
+            this.authorization = "Bearer " + b.bearerToken.trim();
+        } else if (userInfo != null && !userInfo.isEmpty()) {
             if (userInfo.indexOf(':') < 0) {
                 throw new IllegalArgumentException("schema registry basic auth: expected user:password");
             }
@@ -440,6 +446,10 @@ public final class RestSchemaRegistry implements SchemaRegistry {
                     throw error;
                 }
                 failure = "HTTP " + status;
+            } catch (javax.net.ssl.SSLException e) {
+                // a certificate the truststore does not vouch for, or a protocol mismatch: retrying changes nothing
+                throw new SchemaRegistryException(what + ": TLS with the schema registry at " + base + " failed (" + describe(e)
+                        + "); check schema.registry.ssl.truststore.location (the registry's CA) and that the URL is https", -1, -1, e);
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName();
                 error = new SchemaRegistryException(what + ": cannot reach the schema registry at " + base + " (" + describe(e)
@@ -523,7 +533,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
             s.append(')');
         }
         if (status == 401 || status == 403) {
-            s.append("; check schema.registry.basic.auth.user.info");
+            s.append("; check schema.registry.basic.auth.user.info or schema.registry.bearer.auth.token");
         } else if (status == 404 && code < 0) {
             s.append("; check schema.registry.url (Apicurio: .../apis/ccompat/v7)");
         }
@@ -604,6 +614,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     public static final class Builder {
         private final String urls;
         private String userInfo;
+        private String bearerToken;
         private SSLContext sslContext;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
@@ -618,6 +629,12 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         /** HTTP basic authentication, {@code user:password}; null or empty for none. */
         public Builder basicAuth(String userInfo) {
             this.userInfo = userInfo;
+            return this;
+        }
+
+        /** {@code Authorization: Bearer TOKEN} (an OAuth access token or API key); null or empty for none. */
+        public Builder bearerToken(String token) {
+            this.bearerToken = token;
             return this;
         }
 

@@ -74,7 +74,8 @@ public final class SchemaRegistries {
             return new BundledSchemaRegistry();
         }
         RestSchemaRegistry.Builder b = RestSchemaRegistry.builder(url)
-                .basicAuth(config.get(PipelineConfig.SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO));
+                .basicAuth(config.get(PipelineConfig.SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO))
+                .bearerToken(config.get(PipelineConfig.SCHEMA_REGISTRY_BEARER_TOKEN));
         String timeout = config.get(PipelineConfig.SCHEMA_REGISTRY_CONNECT_TIMEOUT);
         if (timeout != null && !timeout.isBlank()) {
             b.connectTimeout(PipelineConfig.parseDuration(PipelineConfig.SCHEMA_REGISTRY_CONNECT_TIMEOUT, timeout));

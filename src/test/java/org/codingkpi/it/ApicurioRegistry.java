@@ -37,29 +37,56 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final javax.net.ssl.SSLContext tls;
 
-    private ApicurioRegistry(Process process, int port, Path log) {
+    private ApicurioRegistry(Process process, int port, Path log, javax.net.ssl.SSLContext tls) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.tls = tls;
     }
 
     public static ApicurioRegistry start() {
+        return start(null, null, null);
+    }
+
+    /**
+     * The registry over HTTPS only ({@code quarkus.http.insecure-requests=disabled}): its key and certificate from a
+     * PKCS12 key store; {@code trust} (a context trusting the key store's CA) for the readiness check.
+     */
+    public static ApicurioRegistry startTls(Path keyStore, String keyStorePassword, javax.net.ssl.SSLContext trust) {
+        return start(keyStore, keyStorePassword, trust);
+    }
+
+    private static ApicurioRegistry start(Path keyStore, String keyStorePassword, javax.net.ssl.SSLContext trust) {
         Path runner = runnerJar();
         int port = freePort();
         Path log = Path.of("target", "apicurio-" + port + ".log").toAbsolutePath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java,
+        List<String> command = new java.util.ArrayList<>(List.of(java,
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + port,
                 // a small connection pool: two shared cores, one test
                 "-Dquarkus.datasource.jdbc.min-size=2",
-                "-Dquarkus.datasource.jdbc.initial-size=2",
-                "-jar", runner.toString()))
+                "-Dquarkus.datasource.jdbc.initial-size=2"));
+        if (keyStore == null) {
+            command.add("-Dquarkus.http.port=" + port);
+        } else {
+            command.addAll(List.of("-Dquarkus.http.ssl-port=" + port,
+                    "-Dquarkus.http.port=" + freePort(),
+                    "-Dquarkus.http.insecure-requests=disabled",
+                    "-Dquarkus.http.ssl.certificate.key-store-file=" + keyStore.toAbsolutePath(),
+                    "-Dquarkus.http.ssl.certificate.key-store-file-type=PKCS12"));
+        }
+        command.addAll(List.of("-jar", runner.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(runner.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        if (keyStorePassword != null) {
+            // from the environment, not the command line (which any local user can read)
+            pb.environment().put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_PASSWORD", keyStorePassword);
+        }
         Process process;
         try {
             Files.createDirectories(log.getParent());
@@ -67,7 +94,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Apicurio Registry", e);
         }
-        ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
+        ApicurioRegistry registry = new ApicurioRegistry(process, port, log, trust);
         try {
             registry.awaitReady();
         } catch (RuntimeException | Error e) {
@@ -83,11 +110,15 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            hb.sslContext(tls);
+        }
+        HttpClient http = hb.build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready")).timeout(Duration.ofSeconds(5)).GET().build();
         Awaitility.await("Apicurio Registry on port " + port + " reports ready")
                 .atMost(STARTUP)

@@ -291,6 +291,24 @@ class RestSchemaRegistryTest {
     }
 
     @Test
+    void aBearerTokenIsSentAndNeverShown() {
+        reply(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+        RestSchemaRegistry registry = RestSchemaRegistry.builder(url).bearerToken("tok-3xyz").retries(0).build();
+
+        assertThatThrownBy(() -> registry.byId(1))
+                .hasMessageContaining("HTTP 401")
+                .hasMessageContaining("schema.registry.bearer.auth.token")
+                .hasMessageNotContaining("tok-3xyz");
+        assertThat(seen.get(0).authorization()).isEqualTo("Bearer tok-3xyz");
+    }
+
+    @Test
+    void basicAuthAndABearerTokenTogetherAreAConfigurationError() {
+        assertThatThrownBy(() -> RestSchemaRegistry.builder(url).basicAuth("svc:pw").bearerToken("tok").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    }
+
+    @Test
     void credentialsInTheUrlAreUsedAndNeverShown() {
         reply(500, "");
         String withCredentials = url.replace("http://", "http://svc:s3cret@");
