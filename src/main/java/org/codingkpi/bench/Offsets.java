@@ -1,0 +1,111 @@
+package org.codingkpi.bench;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** End offsets, committed offsets and record counts, read from the broker. */
+final class Offsets {
+    private Offsets() {
+    }
+
+    /** End offsets of every partition of every topic, the broker's internal topics included. */
+    static Map<TopicPartition, Long> endOffsetsOfAll(Admin admin) {
+        return endOffsets(admin, get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()));
+    }
+
+    static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics) {
+        Map<String, TopicDescription> d = get(admin.describeTopics(topics).allTopicNames());
+        Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
+        d.values().forEach(t -> t.partitions().forEach(p -> spec.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> out = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+        get(admin.listOffsets(spec).all()).forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    /** Committed offsets of a consumer group (an application id), summed over the given partitions. */
+    static long committed(Admin admin, String group, Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> c = get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        long sum = 0;
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata o = c.get(tp);
+            sum += o == null ? 0 : o.offset();
+        }
+        return sum;
+    }
+
+    /**
+     * Data records in {@code [from, to)} of each partition, read with {@code read_committed}
+     * (transaction markers and aborted records are not returned). A partition not read to its end
+     * within the time limit is absent from the result.
+     */
+    static Map<TopicPartition, Long> countRecords(Map<String, Object> clientProperties, Map<TopicPartition, Long> from,
+                                                  Map<TopicPartition, Long> to, Duration limit) {
+        Map<TopicPartition, Long> counts = new HashMap<>();
+        Set<TopicPartition> open = new HashSet<>();
+        to.forEach((tp, end) -> {
+            if (end > from.getOrDefault(tp, 0L)) {
+                open.add(tp);
+                counts.put(tp, 0L);
+            }
+        });
+        if (open.isEmpty()) {
+            return counts;
+        }
+        Map<String, Object> p = new HashMap<>(clientProperties);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20_000);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        p.put(ConsumerConfig.CHECK_CRCS_CONFIG, false);
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.assign(open);
+            for (TopicPartition tp : open) {
+                c.seek(tp, from.getOrDefault(tp, 0L));
+            }
+            while (!open.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() < to.get(tp)) {
+                        counts.merge(tp, 1L, Long::sum);
+                    }
+                }
+                open.removeIf(tp -> c.position(tp) >= to.get(tp));
+            }
+        }
+        open.forEach(counts::remove);
+        return counts;
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) {
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("broker request failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer in 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
