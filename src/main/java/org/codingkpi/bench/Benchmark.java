@@ -189,16 +189,16 @@ public final class Benchmark {
         List<String> warmInputs = Topics.inputs(warm);
         List<String> inputs = Topics.inputs(main);
         Set<TopicPartition> warmTps = Offsets.endOffsets(admin, warmInputs).keySet();
-        floor(admin, main, "warmup-passthrough", Floors.passThrough(warmInputs, "warmup-" + PASS_THROUGH_OUT, codec), work, warmTps,
+        floor(admin, main, "warm-up", "warmup-passthrough", Floors.passThrough(warmInputs, "warmup-" + PASS_THROUGH_OUT, codec), work, warmTps,
                 warmLoaded.records(), false);
-        Map<String, Object> passThrough = floor(admin, main, "bench-passthrough", Floors.passThrough(inputs, PASS_THROUGH_OUT, codec), work,
+        Map<String, Object> passThrough = floor(admin, main, "Streams pass-through (decode, forward to a topic), exactly_once_v2",
+                "bench-passthrough", Floors.passThrough(inputs, PASS_THROUGH_OUT, codec), work,
                 inputEnds.keySet(), records, true);
-        passThrough.put("pass", "Streams pass-through (decode, forward to a topic), exactly_once_v2");
         passes.add(passThrough);
-        floor(admin, main, "warmup-onestore", Floors.oneStore(warmInputs, codec), work, warmTps, warmLoaded.records(), false);
-        Map<String, Object> oneStore = floor(admin, main, "bench-onestore", Floors.oneStore(inputs, codec), work, inputEnds.keySet(), records,
+        floor(admin, main, "warm-up", "warmup-onestore", Floors.oneStore(warmInputs, codec), work, warmTps, warmLoaded.records(), false);
+        Map<String, Object> oneStore = floor(admin, main, "Streams one persistent store (decode, one put per record), exactly_once_v2",
+                "bench-onestore", Floors.oneStore(inputs, codec), work, inputEnds.keySet(), records,
                 true);
-        oneStore.put("pass", "Streams one persistent store (decode, one put per record), exactly_once_v2");
         passes.add(oneStore);
 
         out.printf("pipeline warm-up on %,d records ...%n", warmLoaded.records());
@@ -208,6 +208,7 @@ public final class Benchmark {
         }
         Map<String, Object> pipeline = new LinkedHashMap<>();
         pipeline.put("pass", "pipeline, exactly_once_v2");
+        pipeline.put("application_id", "bench-pipeline");
         Map<TopicPartition, Long> before = Offsets.endOffsetsOfAll(admin);
         boolean rssReset = Machine.resetPeakRss();
         out.printf("pipeline on %,d records ...%n", records);
@@ -231,6 +232,10 @@ public final class Benchmark {
             json.put("visibility", visibility(v));
             printVisibility(v);
         }
+        // RocksDB keeps recent writes in memtables until they fill up or the store closes
+        Path stateDir = Path.of(main.streamsProperties().getProperty(StreamsConfig.STATE_DIR_CONFIG));
+        pipeline.put("state_on_disk_after_close_mb", round1(Machine.dirSize(stateDir) / (double) MB));
+        out.printf("pipeline state on disk after close (memtables flushed, live feed included): %.1f MB%n", Machine.dirSize(stateDir) / (double) MB);
     }
 
     private static void put(Map<String, Object> m, StreamsPass.Timed t) {
@@ -302,7 +307,7 @@ public final class Benchmark {
     }
 
     /** One floor pass: its own application id and state directory, timed from first to last record processed. */
-    private Map<String, Object> floor(Admin admin, PipelineConfig config, String applicationId, Topology topology, Path work,
+    private Map<String, Object> floor(Admin admin, PipelineConfig config, String label, String applicationId, Topology topology, Path work,
                                       Set<TopicPartition> inputTps, long records, boolean measure) throws InterruptedException {
         Properties props = config.streamsProperties();
         props.remove(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
@@ -313,6 +318,8 @@ public final class Benchmark {
         Path stateDir = work.resolve("state-" + applicationId);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pass", label);
+        m.put("application_id", applicationId);
         Map<TopicPartition, Long> before = measure ? Offsets.endOffsetsOfAll(admin) : Map.of();
         boolean rssReset = Machine.resetPeakRss();
         out.printf("%s on %,d records ...%n", applicationId, records);

@@ -82,7 +82,16 @@ final class LongRun {
         try (Pipeline p = Pipeline.start(config, codec, List.of())) {
             long[] last = {0, 0, 0}; // progress, nanos, stream-thread CPU at the last sample
             int[] next = {1};
+            boolean[] started = {false};
             StreamsPass.Sampler sampler = (done, nanos) -> {
+                if (!started[0]) {
+                    // the baseline, at the first record: start-up is not in the first segment
+                    started[0] = true;
+                    last[0] = done;
+                    last[1] = nanos;
+                    last[2] = Machine.streamThreadCpu(APP).values().stream().mapToLong(Long::longValue).sum();
+                    return;
+                }
                 if (done * steps >= (long) next[0] * records) {
                     while (done * steps >= (long) next[0] * records) {
                         next[0]++;
@@ -116,6 +125,11 @@ final class LongRun {
             processedBefore = Replay.processed(p);
         }
         stateBefore = Machine.dirSize(stateDir);
+        long changelogs = Offsets.topicBytes(admin).entrySet().stream().filter(e -> e.getKey().startsWith(APP + "-") && e.getKey().endsWith("-changelog"))
+                .mapToLong(Map.Entry::getValue).sum();
+        json.put("changelogs_on_broker_mb", Benchmark.round1(changelogs / (double) MB));
+        out.printf("state on disk after the stop %.1f MB; changelog topics on the broker %.1f MB (what a restore reads, before compaction)%n",
+                stateBefore / (double) MB, changelogs / (double) MB);
         restore(config, codec, stateDir, processedBefore, stateBefore);
     }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -94,6 +95,15 @@ final class Offsets {
         }
         open.forEach(counts::remove);
         return counts;
+    }
+
+    /** Bytes on the broker's disk by topic (every log directory of every broker). */
+    static Map<String, Long> topicBytes(Admin admin) {
+        List<Integer> brokers = get(admin.describeCluster().nodes()).stream().map(org.apache.kafka.common.Node::id).toList();
+        Map<String, Long> bytes = new TreeMap<>();
+        get(admin.describeLogDirs(brokers).allDescriptions()).values().forEach(dirs -> dirs.values().forEach(dir ->
+                dir.replicaInfos().forEach((tp, info) -> bytes.merge(tp.topic(), info.size(), Long::sum))));
+        return bytes;
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) {

@@ -70,7 +70,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--days, --warmup-days, --encounters-per-day, --partitions, --threads, --probes and --live-rate"
                     + " must be positive, --events not negative");
         }
-        String command = "java -jar target/coding-kpi.jar benchmark " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        java.util.List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+            args.remove(0); // picocli keeps the subcommand's own name
+        }
+        String command = "java -jar target/coding-kpi.jar benchmark " + String.join(" ", args);
         new Benchmark(System.out).run(new Benchmark.Options(encountersPerDay, days, warmupDays, partitions, threads, consumerPasses, liveRate,
                 probes, probePollMs, events, samples, maxMinutes, json, settings, command.strip()));
         return 0;
