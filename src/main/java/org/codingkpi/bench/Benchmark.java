@@ -147,6 +147,8 @@ public final class Benchmark {
         warmTopics.add("warmup-" + PASS_THROUGH_OUT);
         kafka.createTopics(mainTopics, o.partitions());
         kafka.createTopics(warmTopics, o.partitions());
+        Offsets.awaitLeaders(admin, mainTopics, Duration.ofMinutes(2));
+        Offsets.awaitLeaders(admin, warmTopics, Duration.ofMinutes(2));
         if (!o.settings().isEmpty()) {
             out.printf("settings: %s%n", o.settings());
         }

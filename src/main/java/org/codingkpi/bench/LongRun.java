@@ -44,6 +44,7 @@ final class LongRun {
         Path stateDir = work.resolve("state-long");
         PipelineConfig config = Benchmark.config(o, kafka, APP, stateDir, "", false);
         kafka.createTopics(Topics.all(config), o.partitions());
+        Offsets.awaitLeaders(admin, Topics.all(config), java.time.Duration.ofMinutes(2));
         EventCodec codec = new EventCodec(new BundledSchemaRegistry());
         int days = (int) Math.ceil(o.events() / (o.encountersPerDay() * 5.0)) + 30;
         out.printf("loading a history of %,d events (%,d encounters/day, up to %,d days, messy) ...%n", o.events(), o.encountersPerDay(), days);

@@ -41,6 +41,27 @@ final class Offsets {
         return out;
     }
 
+    /**
+     * Waits until every partition of the topics answers a ListOffsets request, which only its leader
+     * does. Just after CreateTopics, a produce request can meet NOT_LEADER_OR_FOLLOWER, and an
+     * idempotent producer was then seen (on a loaded machine) retrying OUT_OF_ORDER_SEQUENCE_NUMBER
+     * until its delivery timeout.
+     */
+    static void awaitLeaders(Admin admin, Collection<String> topics, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                endOffsets(admin, topics);
+                return;
+            } catch (IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + topics + " have no leader after " + limit.toSeconds() + " s: " + e.getMessage(), e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** Committed offsets of a consumer group (an application id), summed over the given partitions. */
     static long committed(Admin admin, String group, Set<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> c = get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
