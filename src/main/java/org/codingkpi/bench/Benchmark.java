@@ -72,7 +72,7 @@ public final class Benchmark {
      * @param commandLine the command as typed, printed with the figures
      */
     public record Options(int encountersPerDay, int days, int warmupDays, int partitions, int threads, int consumerPasses,
-                          double liveRate, int probes, long probePollMillis, long events, int samples, double maxMinutes, Path jsonFile,
+                          double liveRate, int probes, long probePollMillis, double visibilityMinutes, long events, int samples, double maxMinutes, Path jsonFile,
                           Map<String, String> settings, String commandLine) {
     }
 
@@ -108,6 +108,7 @@ public final class Benchmark {
         m.put("java", System.getProperty("java.version"));
         m.put("kafka", AppInfoParser.getVersion());
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / MB);
+        m.put("jvm_arguments", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         return m;
     }
 
@@ -230,9 +231,16 @@ public final class Benchmark {
             printWrites(pipeline, records);
 
             out.printf("/metrics visibility at a live feed of %,.0f events/s (%d probes) ...%n", o.liveRate(), o.probes());
-            Visibility.Result v = Visibility.measure(main, codec, p.metricsPort(), o.liveRate(), o.probes(), o.probePollMillis());
-            json.put("visibility", visibility(v));
+            Visibility.Result v = Visibility.measure(main, codec, p.metricsPort(), o.liveRate(), o.probes(), o.probePollMillis(),
+                    (long) (o.visibilityMinutes() * 60e9));
+            Map<String, Object> vis = visibility(v);
+            // did the pipeline keep up with the live feed? input records not yet committed at the end
+            long lag = Offsets.endOffsets(admin, inputs).values().stream().mapToLong(Long::longValue).sum()
+                    - Offsets.committed(admin, "bench-pipeline", Offsets.endOffsets(admin, inputs).keySet());
+            vis.put("input_lag_at_end", lag);
+            json.put("visibility", vis);
             printVisibility(v);
+            out.printf("input records not yet committed by the pipeline at the end of the live feed: %,d%n", lag);
         }
         // RocksDB keeps recent writes in memtables until they fill up or the store closes
         Path stateDir = Path.of(main.streamsProperties().getProperty(StreamsConfig.STATE_DIR_CONFIG));
@@ -245,6 +253,7 @@ public final class Benchmark {
         m.put("seconds", round3(t.nanos() / 1e9));
         m.put("events_per_second", (double) Math.round(t.eventsPerSecond()));
         m.put("stream_thread_cpu_us_per_event", round2(Stats.microsPerEvent(t.streamCpuNanos(), t.progressAtEnd())));
+        m.put("events_per_second_per_stream_thread_core", (double) Math.round(Stats.rate(t.progressAtEnd(), t.streamCpuNanos())));
         m.put("process_cpu_us_per_event", round2(Stats.microsPerEvent(t.processCpuNanos(), t.progressAtEnd())));
         m.put("commits", t.commits());
         m.put("max_heap_sampled_mb", t.maxHeapSampled() / MB);
@@ -296,6 +305,7 @@ public final class Benchmark {
                     best.put("seconds", round3(nanos / 1e9));
                     best.put("events_per_second", (double) Math.round(rate));
                     best.put("stream_thread_cpu_us_per_event", round2(Stats.microsPerEvent(cpu, n)));
+                    best.put("events_per_second_per_stream_thread_core", (double) Math.round(Stats.rate(n, cpu)));
                     best.put("process_cpu_us_per_event", round2(Stats.microsPerEvent(proc, n)));
                     best.put("undecodable", invalid);
                 }
@@ -391,23 +401,25 @@ public final class Benchmark {
 
     private void printPasses(List<Map<String, Object>> passes, Map<String, Object> pipeline) {
         out.println();
-        out.printf("| %-76s | %10s | %8s | %10s | %13s | %11s | %13s | %9s | %8s | %8s |%n", "pass (same topics, warm)", "events", "seconds",
-                "events/s", "stream-thread", "process CPU", "records", "heap after", "peak RSS", "state on");
-        out.printf("| %-76s | %10s | %8s | %10s | %13s | %11s | %13s | %9s | %8s | %8s |%n", "", "", "", "", "CPU us/event", "us/event",
-                "written/event", "GC MB", "MB", "disk MB");
-        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(78), "-".repeat(12), "-".repeat(10), "-".repeat(12), "-".repeat(15),
-                "-".repeat(13), "-".repeat(15), "-".repeat(11), "-".repeat(10), "-".repeat(10));
+        out.printf("| %-76s | %10s | %8s | %10s | %13s | %11s | %11s | %13s | %9s | %8s | %8s |%n", "pass (same topics, warm)", "events", "seconds",
+                "events/s", "stream-thread", "events/s per", "process CPU", "records", "heap after", "peak RSS", "state on");
+        out.printf("| %-76s | %10s | %8s | %10s | %13s | %11s | %11s | %13s | %9s | %8s | %8s |%n", "", "", "", "", "CPU us/event", "thread core",
+                "us/event", "written/event", "GC MB", "MB", "disk MB");
+        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(78), "-".repeat(12), "-".repeat(10), "-".repeat(12), "-".repeat(15),
+                "-".repeat(13), "-".repeat(13), "-".repeat(15), "-".repeat(11), "-".repeat(10), "-".repeat(10));
         for (Map<String, Object> p : passes) {
-            out.printf("| %-76s | %,10d | %8.2f | %,10.0f | %13.2f | %11.2f | %13s | %9s | %8s | %8s |%n", p.get("pass"), p.get("events"),
-                    p.get("seconds"), p.get("events_per_second"), p.get("stream_thread_cpu_us_per_event"), p.get("process_cpu_us_per_event"),
+            out.printf("| %-76s | %,10d | %8.2f | %,10.0f | %13.2f | %,11.0f | %11.2f | %13s | %9s | %8s | %8s |%n", p.get("pass"), p.get("events"),
+                    p.get("seconds"), p.get("events_per_second"), p.get("stream_thread_cpu_us_per_event"),
+                    p.get("events_per_second_per_stream_thread_core"), p.get("process_cpu_us_per_event"),
                     p.getOrDefault("records_written_per_event", ""), p.getOrDefault("heap_after_gc_mb", ""), p.getOrDefault("peak_rss_mb", ""),
                     p.getOrDefault("state_on_disk_mb", ""));
         }
         out.println();
         out.printf("pipeline: %.1f %% of the one-store floor, %.1f %% of the plain-consumer ceiling (events/s)%n",
                 pipeline.get("share_of_one_store_floor_percent"), pipeline.get("share_of_ceiling_percent"));
-        out.println("(plain consumer: the CPU column is its own thread's; Streams passes: the stream threads' from first to last record;"
-                + " process CPU includes the broker)");
+        out.println("(plain consumer: the CPU columns are its own thread's; Streams passes: the stream threads' from first to last record;"
+                + " 'events/s per thread core' = 1 / stream-thread CPU per event, what one core would do unshared; process CPU includes"
+                + " the broker)");
     }
 
     @SuppressWarnings("unchecked")
@@ -429,6 +441,9 @@ public final class Benchmark {
 
     private static Map<String, Object> visibility(Visibility.Result v) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("measured", "a discharge of facility " + Visibility.PROBE_FACILITY + " sent (linger 0, flushed), /metrics scraped every poll_ms"
+                + " until coding_encounters_discharged_total counts it; one probe at a time, 100-300 ms apart, while a background thread"
+                + " sends live simulated events at the target rate");
         m.put("target_events_per_second", v.targetRate());
         m.put("achieved_events_per_second", Math.round(v.achievedRate()));
         m.put("probes", v.latenciesMs().size());

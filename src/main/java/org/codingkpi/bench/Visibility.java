@@ -52,7 +52,8 @@ final class Visibility {
     private Visibility() {
     }
 
-    static Result measure(PipelineConfig config, EventCodec codec, int metricsPort, double rate, int probes, long pollMillis)
+    /** @param maxNanos stop probing after this long (the probes done so far are the result) */
+    static Result measure(PipelineConfig config, EventCodec codec, int metricsPort, double rate, int probes, long pollMillis, long maxNanos)
             throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
@@ -77,7 +78,7 @@ final class Visibility {
             feedSentAtStart = sent.get();
             double seen = probeCount(http, metrics);
             SplittableRandom gaps = new SplittableRandom(7);
-            for (int i = 0; i < probes && feedFailure.get() == null; i++) {
+            for (int i = 0; i < probes && feedFailure.get() == null && System.nanoTime() - feedStart < maxNanos; i++) {
                 EncounterDischarged probe = EncounterDischarged.newBuilder().setEventId("probe-" + java.util.UUID.randomUUID())
                         .setOccurredAt(Instant.now()).setFacilityId(PROBE_FACILITY).setEncounterId("probe-" + i + "-" + System.nanoTime())
                         .setSetting(Setting.OUTPATIENT).setSpecialty("PROBE").setPayerId("PROBE").setExpectedChargeCents(0).build();
@@ -101,6 +102,10 @@ final class Visibility {
                         break;
                     }
                     Thread.sleep(pollMillis);
+                }
+                if ((i + 1) % 20 == 0) {
+                    System.out.printf("  %d probes, latest %d ms, %d timeouts%n", latencies.size(), latencies.isEmpty() ? -1
+                            : latencies.get(latencies.size() - 1), timeouts);
                 }
                 // an irregular gap, so that the probes do not lock onto the commit interval's phase
                 Thread.sleep(100 + gaps.nextInt(200));

@@ -47,6 +47,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--probe-poll-ms", defaultValue = "25", description = "Scrape interval while a probe is pending (default: ${DEFAULT-VALUE}).")
     long probePollMs;
 
+    @Option(names = "--visibility-minutes", defaultValue = "4", description = "Stop probing after this long, whatever --probes says"
+            + " (default: ${DEFAULT-VALUE}).")
+    double visibilityMinutes;
+
     @Option(names = "--events", defaultValue = "0", description = "Long-history mode: a history of this many events (e.g. 5000000),"
             + " heap/RSS/state sampled over time, then the restore of a wiped state directory.")
     long events;
@@ -76,7 +80,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         String command = "java -jar target/coding-kpi.jar benchmark " + String.join(" ", args);
         new Benchmark(System.out).run(new Benchmark.Options(encountersPerDay, days, warmupDays, partitions, threads, consumerPasses, liveRate,
-                probes, probePollMs, events, samples, maxMinutes, json, settings, command.strip()));
+                probes, probePollMs, visibilityMinutes, events, samples, maxMinutes, json, settings, command.strip()));
         return 0;
     }
 }
