@@ -40,6 +40,12 @@ final class History {
 
     /** Sends the history, at most {@code maxRecords} records (0: all of it), and flushes. */
     static Loaded load(SimulatorConfig sim, PipelineConfig config, EventCodec codec, Producer<byte[], byte[]> producer, long maxRecords) {
+        return load(sim, config, codec, producer, maxRecords, () -> false);
+    }
+
+    /** As {@link #load(SimulatorConfig, PipelineConfig, EventCodec, Producer, long)}, until {@code stop} says so. */
+    static Loaded load(SimulatorConfig sim, PipelineConfig config, EventCodec codec, Producer<byte[], byte[]> producer, long maxRecords,
+                       java.util.function.BooleanSupplier stop) {
         AtomicReference<Exception> failure = new AtomicReference<>();
         Simulator s = new Simulator(sim);
         long wallClock = System.currentTimeMillis();
@@ -75,7 +81,7 @@ final class History {
             n++;
             first = first == null ? e.deliveredAt() : first;
             last = e.deliveredAt();
-            if (failure.get() != null) {
+            if (failure.get() != null || (n % 1000 == 0 && stop.getAsBoolean())) {
                 break;
             }
         }

@@ -37,9 +37,10 @@ import java.util.concurrent.locks.LockSupport;
  * How long an event takes to show in {@code /metrics} under a steady live feed. A background thread
  * sends simulated live events at a fixed rate (whatever the probes do); one probe at a time, a
  * discharge of facility {@code BENCH-PROBE} is sent and {@code /metrics} is scraped every
- * {@code pollMillis} until {@code coding_encounters_discharged_total} of that facility counts it.
- * The latency is from just before the send to the end of the scrape that shows it, so its
- * resolution is one poll interval plus one scrape.
+ * {@code pollMillis} (or, when a scrape takes longer than that, as long as the last scrape took, so
+ * that the probing keeps at most half a core scraping) until {@code coding_encounters_discharged_total}
+ * of that facility counts it. The latency is from just before the send to the end of the scrape that
+ * shows it, so its resolution is one poll interval plus one scrape.
  */
 final class Visibility {
     static final String PROBE_FACILITY = "BENCH-PROBE";
@@ -101,7 +102,8 @@ final class Visibility {
                         timeouts++;
                         break;
                     }
-                    Thread.sleep(pollMillis);
+                    // at least as long as the scrape took: the probing must not keep a core busy scraping
+                    Thread.sleep(Math.max(pollMillis, (s1 - s0) / 1_000_000));
                 }
                 if ((i + 1) % 20 == 0) {
                     System.out.printf("  %d probes, latest %d ms, %d timeouts%n", latencies.size(), latencies.isEmpty() ? -1
