@@ -225,6 +225,8 @@ public final class Benchmark {
             writes(admin, main, before, pass.commitTotal(), records, pipeline);
             memory(pipeline, main, rssReset);
             pipeline.put("share_of_one_store_floor_percent", round1(Stats.share(t.eventsPerSecond(), (double) oneStore.get("events_per_second"))));
+            pipeline.put("share_of_one_store_floor_by_stream_thread_cpu_percent", round1(Stats.share(
+                    (double) oneStore.get("stream_thread_cpu_us_per_event"), (double) pipeline.get("stream_thread_cpu_us_per_event"))));
             pipeline.put("share_of_ceiling_percent", round1(Stats.share(t.eventsPerSecond(), (double) ceiling.get("events_per_second"))));
             passes.add(pipeline);
             printPasses(passes, pipeline);
@@ -415,8 +417,9 @@ public final class Benchmark {
                     p.getOrDefault("state_on_disk_mb", ""));
         }
         out.println();
-        out.printf("pipeline: %.1f %% of the one-store floor, %.1f %% of the plain-consumer ceiling (events/s)%n",
-                pipeline.get("share_of_one_store_floor_percent"), pipeline.get("share_of_ceiling_percent"));
+        out.printf("pipeline: %.1f %% of the one-store floor's events/s (%.1f %% by stream-thread CPU per event),"
+                        + " %.1f %% of the plain-consumer ceiling's events/s%n", pipeline.get("share_of_one_store_floor_percent"),
+                pipeline.get("share_of_one_store_floor_by_stream_thread_cpu_percent"), pipeline.get("share_of_ceiling_percent"));
         out.println("(plain consumer: the CPU columns are its own thread's; Streams passes: the stream threads' from first to last record;"
                 + " 'events/s per thread core' = 1 / stream-thread CPU per event, what one core would do unshared; process CPU includes"
                 + " the broker)");
@@ -464,7 +467,7 @@ public final class Benchmark {
             return;
         }
         out.printf("/metrics visibility at %,.0f events/s (achieved %,.0f): p50 %d ms, p99 %d ms, max %d ms, %d probes, %d timeouts"
-                        + " (scraped every %d ms, a scrape took %.1f ms on average)%n", v.targetRate(), v.achievedRate(),
+                        + " (scraped every %d ms or as long as the last scrape took; a scrape took %.1f ms on average)%n", v.targetRate(), v.achievedRate(),
                 Stats.percentile(v.latenciesMs(), 50), Stats.percentile(v.latenciesMs(), 99), Stats.percentile(v.latenciesMs(), 100),
                 v.latenciesMs().size(), v.timeouts(), v.pollMillis(), v.scrapeMillisAvg());
     }
