@@ -105,11 +105,12 @@ final class LongRun {
                     last[2] = cpu;
                 }
             };
+            java.util.function.LongSupplier processed = Offsets.processedInputs(admin, APP, inputTps);
             StreamsPass.Timed t = new StreamsPass(p.streams(), APP).run(records, () -> {
                 if (loadFailure.get() != null) {
                     throw new IllegalStateException("sending the history failed: " + loadFailure.get().getMessage(), loadFailure.get());
                 }
-                return Offsets.committed(admin, APP, inputTps);
+                return processed.getAsLong();
             }, 200, maxNanos, 600, sampler);
             stopLoading.set(true);
             loader.join();

@@ -74,6 +74,41 @@ final class Offsets {
     }
 
     /**
+     * The input records a Kafka Streams application has fully processed, as far as the broker can
+     * tell: its committed input offsets, minus what still waits in its repartition topics (a claim
+     * is committed on its input topic when it is re-keyed into the repartition topic, and counted
+     * only when the repartitioned record is processed). A repartition partition may end on a
+     * transaction marker that its committed offset never passes, so one offset per partition is
+     * not counted as backlog. Exact when everything is processed: then it equals the input records.
+     */
+    static java.util.function.LongSupplier processedInputs(Admin admin, String applicationId, Set<TopicPartition> inputs) {
+        List<String> repartitions = new java.util.ArrayList<>();
+        return () -> {
+            if (repartitions.isEmpty()) {
+                for (String t : get(admin.listTopics().names())) {
+                    if (t.startsWith(applicationId + "-") && t.endsWith("-repartition")) {
+                        repartitions.add(t);
+                    }
+                }
+            }
+            Map<TopicPartition, OffsetAndMetadata> c = get(admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata());
+            long done = 0;
+            for (TopicPartition tp : inputs) {
+                OffsetAndMetadata o = c.get(tp);
+                done += o == null ? 0 : o.offset();
+            }
+            long backlog = 0;
+            if (!repartitions.isEmpty()) {
+                for (Map.Entry<TopicPartition, Long> e : endOffsets(admin, repartitions).entrySet()) {
+                    OffsetAndMetadata o = c.get(e.getKey());
+                    backlog += Math.max(0, e.getValue() - (o == null ? 0 : o.offset()) - 1);
+                }
+            }
+            return Math.max(0, done - backlog);
+        };
+    }
+
+    /**
      * Data records in {@code [from, to)} of each partition, read with {@code read_committed}
      * (transaction markers and aborted records are not returned). A partition not read to its end
      * within the time limit is absent from the result.
