@@ -97,14 +97,13 @@ final class Offsets {
                 OffsetAndMetadata o = c.get(tp);
                 done += o == null ? 0 : o.offset();
             }
-            long backlog = 0;
-            if (!repartitions.isEmpty()) {
-                for (Map.Entry<TopicPartition, Long> e : endOffsets(admin, repartitions).entrySet()) {
-                    OffsetAndMetadata o = c.get(e.getKey());
-                    backlog += Math.max(0, e.getValue() - (o == null ? 0 : o.offset()) - 1);
-                }
-            }
-            return Math.max(0, done - backlog);
+            Map<TopicPartition, Long> ends = repartitions.isEmpty() ? Map.of() : endOffsets(admin, repartitions);
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            ends.keySet().forEach(tp -> {
+                OffsetAndMetadata o = c.get(tp);
+                committed.put(tp, o == null ? 0L : o.offset());
+            });
+            return Stats.processedInputs(done, ends, committed);
         };
     }
 

@@ -1,8 +1,11 @@
 package org.codingkpi.bench;
 
+import org.apache.kafka.common.TopicPartition;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /** The arithmetic of the benchmark's figures, kept apart from the measuring so that it is tested. */
 public final class Stats {
@@ -39,5 +42,18 @@ public final class Stats {
     /** {@code part} as a percentage of {@code whole}; 0 when whole is 0. */
     public static double share(double part, double whole) {
         return whole <= 0 ? 0 : 100.0 * part / whole;
+    }
+
+    /**
+     * Input records fully processed: the committed input offsets minus the records still waiting in
+     * repartition topics ({@code end - committed}, less one per partition, which may be the
+     * transaction marker that ends it and that a committed offset does not always pass).
+     */
+    public static long processedInputs(long inputsCommitted, Map<TopicPartition, Long> repartitionEnds, Map<TopicPartition, Long> repartitionCommitted) {
+        long backlog = 0;
+        for (Map.Entry<TopicPartition, Long> e : repartitionEnds.entrySet()) {
+            backlog += Math.max(0, e.getValue() - repartitionCommitted.getOrDefault(e.getKey(), 0L) - 1);
+        }
+        return Math.max(0, inputsCommitted - backlog);
     }
 }

@@ -1,9 +1,11 @@
 package org.codingkpi.bench;
 
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,5 +57,18 @@ class StatsTest {
         assertThat(Stats.microsPerEvent(5, 0)).isZero();
         assertThat(Stats.share(6_000, 10_000)).isCloseTo(60.0, within(1e-9));
         assertThat(Stats.share(1, 0)).isZero();
+    }
+
+    @Test
+    void processedInputsAreTheCommittedInputsLessTheRepartitionBacklog() {
+        TopicPartition claims0 = new TopicPartition("app-claims-repartition", 0);
+        TopicPartition claims1 = new TopicPartition("app-claims-repartition", 1);
+        // 1,000 input records committed; partition 0 has 41 offsets not committed (40 records and the marker), partition 1 only its marker
+        assertThat(Stats.processedInputs(1_000, Map.of(claims0, 500L, claims1, 300L), Map.of(claims0, 459L, claims1, 299L))).isEqualTo(960);
+        // all caught up: exactly the input records
+        assertThat(Stats.processedInputs(1_000, Map.of(claims0, 500L, claims1, 300L), Map.of(claims0, 500L, claims1, 300L))).isEqualTo(1_000);
+        // a repartition partition nothing committed on yet counts from 0; never below 0
+        assertThat(Stats.processedInputs(10, Map.of(claims0, 50L), Map.of())).isZero();
+        assertThat(Stats.processedInputs(1_000, Map.of(), Map.of())).isEqualTo(1_000);
     }
 }
