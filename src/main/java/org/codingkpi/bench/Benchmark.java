@@ -16,7 +16,6 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.codingkpi.app.Importer;
 import org.codingkpi.app.Pipeline;
-import org.codingkpi.app.Replay;
 import org.codingkpi.app.Topics;
 import org.codingkpi.broker.EmbeddedKafka;
 import org.codingkpi.config.PipelineConfig;
@@ -24,7 +23,6 @@ import org.codingkpi.serde.BundledSchemaRegistry;
 import org.codingkpi.serde.EventCodec;
 import org.codingkpi.util.TempDirs;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
