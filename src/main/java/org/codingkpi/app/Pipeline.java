@@ -112,6 +112,11 @@ public final class Pipeline implements AutoCloseable {
         recovery = RecoveryLog.open(stateDir, config.get(PipelineConfig.APPLICATION_ID));
         streams = new KafkaStreams(topology, props);
         streams.setGlobalStateRestoreListener(recovery);
+        if (recovery.afterUncleanStop() && props.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "").startsWith("exactly_once")) {
+            // under exactly-once Kafka Streams discards every task's local state after an unclean stop (it may hold
+            // uncommitted changes), but only after opening and closing every store of it, twice: doing it first saves that
+            streams.cleanUp();
+        }
         // Kafka Streams has just made the state directory and its application directory rwxr-x---
         ownerOnly(stateDir);
         ownerOnly(stateDir.resolve(config.get(PipelineConfig.APPLICATION_ID)));
@@ -122,6 +127,7 @@ public final class Pipeline implements AutoCloseable {
         streams.setStateListener((newState, oldState) -> {
             state = newState;
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            recovery.streamsState(newState);
             if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
                 stopped.countDown();
             }

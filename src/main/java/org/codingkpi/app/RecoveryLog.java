@@ -1,6 +1,7 @@
 package org.codingkpi.app;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Whether the previous run stopped cleanly is kept in a marker file,
  * {@code <state.dir>/<application.id>.running}: written at start, deleted when Kafka Streams has
- * closed within its timeout. A restore episode runs from the first changelog partition that starts
- * restoring to the moment none is restoring.
+ * closed within its timeout.
  */
 final class RecoveryLog implements StateRestoreListener {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryLog.class);
@@ -40,6 +40,10 @@ final class RecoveryLog implements StateRestoreListener {
     private final Set<String> stores = new HashSet<>();
     private long records;
     private long started;
+    private long finished;
+    private boolean open;
+    private boolean announced;
+    private boolean running;
 
     RecoveryLog(Path marker, boolean uncleanStop, LongSupplier nanos, Logger log) {
         this.marker = marker;
@@ -74,13 +78,24 @@ final class RecoveryLog implements StateRestoreListener {
         }
     }
 
+    /** Kafka Streams' state: a restore is reported once nothing restores and Streams is RUNNING again. */
+    synchronized void streamsState(KafkaStreams.State state) {
+        running = state == KafkaStreams.State.RUNNING;
+        maybeReport();
+    }
+
     @Override
     public synchronized void onRestoreStart(TopicPartition changelog, String store, long startingOffset, long endingOffset) {
-        if (restoring.isEmpty()) {
+        if (!open) {
+            open = true;
             started = nanos.getAsLong();
             records = 0;
             partitions.clear();
             stores.clear();
+            announced = false;
+        }
+        if (!announced && endingOffset > startingOffset) {
+            announced = true;
             log.info("Restoring local state from the changelog topics{}", uncleanStop ? " after an unclean stop" : "");
         }
         restoring.add(changelog);
@@ -103,21 +118,30 @@ final class RecoveryLog implements StateRestoreListener {
     }
 
     private void ended(TopicPartition changelog, long totalRestored) {
-        if (!restoring.remove(changelog)) {
+        if (restoring.remove(changelog)) {
+            records += totalRestored;
+            finished = nanos.getAsLong();
+            maybeReport();
+        }
+    }
+
+    /**
+     * One line per episode: from the first changelog partition that starts restoring until none is
+     * restoring and Kafka Streams runs (tasks are restored one after another, several per rebalance).
+     */
+    private void maybeReport() {
+        if (!open || !restoring.isEmpty() || !running) {
             return;
         }
-        records += totalRestored;
-        if (!restoring.isEmpty()) {
-            return;
-        }
+        open = false;
         String cost = String.format(Locale.ROOT, "%,d records (%d changelog partitions of %d stores) in %.1f s",
-                records, partitions.size(), stores.size(), (nanos.getAsLong() - started) / 1e9);
+                records, partitions.size(), stores.size(), (finished - started) / 1e9);
         if (uncleanStop) {
             log.warn("Recovered from an unclean stop of the previous run: exactly-once discarded the local state (it may have held "
                     + "uncommitted changes) and restored it from the changelog topics, {}; processing resumes from the last committed "
                     + "offsets, nothing lost or counted twice", cost);
             uncleanStop = false;
-        } else {
+        } else if (records > 0) {
             log.info("Restored local state from the changelog topics: {}", cost);
         }
     }

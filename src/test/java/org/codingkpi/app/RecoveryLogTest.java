@@ -6,6 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,14 +48,20 @@ class RecoveryLogTest {
     @Test
     void aRestoreAfterAnUncleanStopIsOneWarnLineWithItsCost() {
         RecoveryLog recovery = new RecoveryLog(dir.resolve("m"), true, nanos::get, log);
+        recovery.streamsState(KafkaStreams.State.REBALANCING);
         recovery.onRestoreStart(KPI_0, "kpi-store", 0, 30_000);
         recovery.onRestoreStart(DEDUPE_0, "dedupe-encounters-store", 0, 20_000);
         nanos.addAndGet(1_500_000_000L);
         recovery.onRestoreEnd(DEDUPE_0, "dedupe-encounters-store", 20_000);
-        recovery.onRestoreStart(KPI_1, "kpi-store", 0, 1_234);
-        nanos.addAndGet(2_000_000_000L);
+        nanos.addAndGet(500_000_000L);
         recovery.onRestoreEnd(KPI_0, "kpi-store", 30_000);
+        // the next task of the same rebalance
+        recovery.onRestoreStart(KPI_1, "kpi-store", 0, 1_234);
+        nanos.addAndGet(1_500_000_000L);
         recovery.onRestoreSuspended(KPI_1, "kpi-store", 1_000);
+        nanos.addAndGet(700_000_000L);
+        assertThat(lines()).as("reported once Kafka Streams runs").hasSize(1);
+        recovery.streamsState(KafkaStreams.State.RUNNING);
         assertThat(lines()).hasSize(2);
         assertThat(lines().get(0)).startsWith("INFO Restoring local state").contains("after an unclean stop");
         assertThat(lines().get(1)).startsWith("WARN Recovered from an unclean stop")
@@ -62,19 +69,27 @@ class RecoveryLogTest {
     }
 
     @Test
-    void laterRestoresAndRestoresAfterACleanStopAreInfo() {
+    void laterRestoresAreInfoAndEmptyOnesAreNotLogged() {
         RecoveryLog recovery = new RecoveryLog(dir.resolve("m"), true, nanos::get, log);
+        recovery.streamsState(KafkaStreams.State.RUNNING);
         recovery.onRestoreStart(KPI_0, "kpi-store", 0, 10);
         recovery.onRestoreEnd(KPI_0, "kpi-store", 10);
+        recovery.streamsState(KafkaStreams.State.REBALANCING);
         recovery.onRestoreStart(KPI_1, "kpi-store", 5, 10);
         nanos.addAndGet(100_000_000L);
         recovery.onRestoreEnd(KPI_1, "kpi-store", 5);
+        recovery.streamsState(KafkaStreams.State.RUNNING);
+        recovery.onRestoreStart(DEDUPE_0, "dedupe-encounters-store", 7, 7);
+        recovery.onRestoreEnd(DEDUPE_0, "dedupe-encounters-store", 0);
         assertThat(lines()).filteredOn(l -> l.startsWith("WARN")).hasSize(1);
-        assertThat(lines().get(3)).isEqualTo("INFO Restored local state from the changelog topics: 5 records (1 changelog partitions of 1 stores) in 0.1 s");
+        assertThat(lines()).last().isEqualTo("INFO Restored local state from the changelog topics: 5 records (1 changelog partitions of 1 stores) in 0.1 s");
+
         RecoveryLog clean = new RecoveryLog(dir.resolve("m"), false, nanos::get, log);
+        clean.streamsState(KafkaStreams.State.RUNNING);
         clean.onRestoreStart(KPI_0, "kpi-store", 0, 10);
         clean.onRestoreEnd(KPI_0, "kpi-store", 10);
         assertThat(lines()).filteredOn(l -> l.startsWith("WARN")).hasSize(1);
+        assertThat(lines()).last().asString().startsWith("INFO Restored local state").contains("10 records");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.codingkpi.it;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.codingkpi.app.Importer;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,8 @@ import static org.awaitility.Awaitility.await;
  * started again. Each restart must be processing past the kill point within 15 s, every coding_*
  * sample must end equal to the reference, and the process's log must hold no ERROR line: the
  * wipe-and-restore that exactly-once does after an unclean stop is one WARN line that says what it
- * cost.
+ * cost. The 15 s bound is asserted when the machine is not oversubscribed (see {@link #OVERSUBSCRIBED});
+ * that the defaults give static membership is asserted always.
  *
  * <p>Figures for docs/operations.md: {@code -Drestart.days=180 -Drestart.perDay=230} for a history
  * as large as {@code CrashRecoveryIT}'s; {@code -Drestart.settings=static.membership=false} (several
@@ -55,9 +58,16 @@ import static org.awaitility.Awaitility.await;
 class RestartIT {
     private static final int PARTITIONS = 3;
     private static final Duration BOUND = Duration.ofSeconds(15);
+    private static final String APP_ID = "coding-kpi";
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /**
+     * The bound is asserted unless more than 3 threads per core wanted to run (1-minute load average):
+     * on a shared CI machine that busy, start-up and restore take what the other processes leave.
+     */
+    private static final double OVERSUBSCRIBED = 3.0;
     /** Our one line for the wipe-and-restore after an unclean stop, and its cost. */
-    private static final Pattern RECOVERY = Pattern.compile(" WARN .*unclean stop.* ([\\d,]+) records in ([\\d.]+) s");
-    private static final Pattern RESTORED = Pattern.compile("restored .* ([\\d,]+) records in ([\\d.]+) s");
+    private static final Pattern RECOVERY = Pattern.compile(" WARN .*unclean stop.* ([\\d,]+) records \\(.*\\) in ([\\d.]+) s");
+    private static final Pattern RESTORED = Pattern.compile("INFO .*Restored local state from the changelog topics: ([\\d,]+) records \\(.*\\) in ([\\d.]+) s");
 
     @TempDir
     Path dir;
@@ -88,6 +98,17 @@ class RestartIT {
             try (RunProcess pipeline = new RunProcess(properties, logFile);
                  Producer<byte[], byte[]> producer = Importer.producer(config)) {
                 pipeline.start();
+                await("pipeline ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    pipeline.requireAlive();
+                    return Scrape.ready(metricsPort);
+                });
+                List<String> instanceIds = instanceIds(kafka);
+                report(figures, "group members' group.instance.id: " + instanceIds);
+                if (defaults) {
+                    // the shipped defaults: static membership, the id derived from the host name and the state directory
+                    assertThat(instanceIds).as("static membership by default, one id per stream thread").singleElement().asString()
+                            .matches(".+-[0-9a-f]{8}-1");
+                }
                 AtomicLong sent = new AtomicLong();
                 CompletableFuture<Void> production = CompletableFuture.runAsync(
                         () -> CrashRecoveryIT.produce(feed, producer, metricsPort, sent, Math.max(5_000, total / 5)));
@@ -112,10 +133,13 @@ class RestartIT {
                     await("restarted pipeline past the kill point").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                             .until(() -> progress(pipeline, metricsPort, processed) > before);
                     double past = (System.nanoTime() - restarted) / 1e9;
-                    report(figures, String.format("SIGKILL at %,d records, restarted at once: ready after %.1f s, past the kill point after %.1f s",
-                            before, ready, past));
-                    if (defaults) {
+                    double load = loadAverage();
+                    report(figures, String.format("SIGKILL at %,d records, restarted at once: ready after %.1f s, past the kill point after %.1f s "
+                            + "(load average %.1f on %d cores)", before, ready, past, load, CORES));
+                    if (defaults && load <= OVERSUBSCRIBED * CORES) {
                         assertThat(past).as("seconds from the restart to processing past the kill point").isLessThanOrEqualTo(BOUND.toSeconds());
+                    } else if (defaults) {
+                        report(figures, "the " + BOUND.toSeconds() + " s bound is not asserted: the machine is oversubscribed");
                     }
                 }
                 production.get(5, TimeUnit.MINUTES);
@@ -156,6 +180,19 @@ class RestartIT {
             System.out.println("restart test: WARN lines:\n" + String.join("\n", log.lines().filter(l -> l.contains(" WARN ")).toList()));
             System.out.println("restart test: figures:\n  " + String.join("\n  ", figures));
         }
+    }
+
+    /** The group.instance.id of each member of the pipeline's consumer group (empty: dynamic membership). */
+    private static List<String> instanceIds(EmbeddedKafka kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return admin.describeConsumerGroups(List.of(APP_ID)).all().get(30, TimeUnit.SECONDS).get(APP_ID).members().stream()
+                    .map(m -> m.groupInstanceId().orElse("")).sorted().toList();
+        }
+    }
+
+    /** The 1-minute load average (runnable threads), or 0 where the system does not say. */
+    private static double loadAverage() {
+        return Math.max(0, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static void awaitExact(RunProcess pipeline, int port, Map<String, Double> expected, String what) {
