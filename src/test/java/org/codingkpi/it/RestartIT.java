@@ -63,10 +63,11 @@ class RestartIT {
     private static final String APP_ID = "coding-kpi";
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     /**
-     * The bound is asserted unless more than 3 threads per core wanted to run (1-minute load average):
-     * on a shared CI machine that busy, start-up and restore take what the other processes leave.
+     * The bound is asserted unless more than 5 threads per core wanted to run (1-minute load average):
+     * on a shared CI machine that busy, start-up and restore take what the other processes leave
+     * (measured: 3.5-5.1 s at a load of 2-3 on 2 cores, 10.9-12.0 s at 15, 19-47 s at 30-46).
      */
-    private static final double OVERSUBSCRIBED = 3.0;
+    private static final double OVERSUBSCRIBED = 5.0;
     /** Our one line for the wipe-and-restore after an unclean stop, and its cost. */
     private static final Pattern RECOVERY = Pattern.compile(" WARN .*unclean stop.* ([\\d,]+) records \\(.*\\) in ([\\d.]+) s");
     private static final Pattern RESTORED = Pattern.compile("INFO .*Restored local state from the changelog topics: ([\\d,]+) records \\(.*\\) in ([\\d.]+) s");
