@@ -13,7 +13,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -21,6 +20,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.config.StaticMembership;
 import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.metrics.KpiCollector;
 import org.codingkpi.metrics.KpiTotals;
@@ -72,6 +72,8 @@ public final class Pipeline implements AutoCloseable {
     private final PublishedKpiState kpiState;
     private final Map<String, Integer> caps;
     private final MetricsServer server;
+    private final StaticMembership membership;
+    private final RecoveryLog recovery;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private final AtomicReference<String> failure = new AtomicReference<>();
@@ -107,7 +109,17 @@ public final class Pipeline implements AutoCloseable {
         Path stateDir = ownerOnly(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
                 System.getProperty("java.io.tmpdir") + "/coding-kpi-state")));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        membership = StaticMembership.resolve(config, stateDir, System.getenv(), Pipeline::hostName);
+        membership.applyTo(props);
+        LOG.info("Group membership: {}", membership.describe());
+        recovery = RecoveryLog.open(stateDir, config.get(PipelineConfig.APPLICATION_ID));
         streams = new KafkaStreams(topology, props);
+        streams.setGlobalStateRestoreListener(recovery);
+        if (recovery.afterUncleanStop() && props.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "").startsWith("exactly_once")) {
+            // under exactly-once Kafka Streams discards every task's local state after an unclean stop (it may hold
+            // uncommitted changes), but only after opening and closing every store of it, twice: doing it first saves that
+            streams.cleanUp();
+        }
         // Kafka Streams has just made the state directory and its application directory rwxr-x---
         ownerOnly(stateDir);
         ownerOnly(stateDir.resolve(config.get(PipelineConfig.APPLICATION_ID)));
@@ -121,6 +133,7 @@ public final class Pipeline implements AutoCloseable {
         streams.setStateListener((newState, oldState) -> {
             state = newState;
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            recovery.streamsState(newState);
             if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
                 stopped.countDown();
             }
@@ -213,6 +226,14 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The state directory holds identifiers at rest: created (if absent) and kept owner-only, rwx------. */
     static Path ownerOnly(Path dir) {
         try {
@@ -277,18 +298,22 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Stops Kafka Streams and leaves the consumer group, so that the partitions move to the other
-     * instances at once rather than after {@code session.timeout.ms}. A static member
-     * ({@code group.instance.id} set) stays in the group: it is expected back within the session
-     * timeout (a rolling restart) and gets its partitions back without a rebalance.
+     * Stops Kafka Streams. It leaves the consumer group, so that the partitions move to the other
+     * instances at once rather than after {@code session.timeout.ms}, unless the operator named this
+     * instance ({@code instance.name} or {@code group.instance.id}): a named static member stays in the
+     * group, is expected back within the session timeout (a rolling restart) and gets its partitions
+     * back without a rebalance ({@link StaticMembership}).
      */
     @Override
     public void close() {
-        boolean staticMember = config.streamsProperties().stringPropertyNames().stream()
-                .anyMatch(k -> k.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) || k.endsWith("." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
-        streams.close(CloseOptions.groupMembershipOperation(staticMember
-                ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        boolean failedBefore = failed();
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(membership.leaveGroupOnClose()
+                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                 .withTimeout(Duration.ofSeconds(60)));
+        // a stream thread that died left its stores without committed offsets: the next start restores them
+        if (closed && !failedBefore) {
+            recovery.stoppedCleanly();
+        }
         streamsMetrics.close();
         server.close();
         registry.close();

@@ -56,6 +56,10 @@ public final class PipelineConfig {
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_BIND = "metrics.bind.address";
     public static final String ROI_FILE = "roi.file";
+    /** This instance's stable name: its static group membership id (docs/operations.md, Restarts). */
+    public static final String INSTANCE_NAME = "instance.name";
+    /** {@code true} (default): static group membership with a stable {@code group.instance.id}; {@code false}: dynamic. */
+    public static final String STATIC_MEMBERSHIP = "static.membership";
     /** Every {@code schema.registry.*} key is the project's own (never passed to Kafka): docs/schema-registry.md. */
     public static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
     /** X12 import settings (org.codingkpi.x12.X12Settings); never passed to Kafka. */
@@ -81,7 +85,8 @@ public final class PipelineConfig {
     public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_ROI,
             TOPIC_IMPORTS, IMPORT_TRANSACTIONAL_ID,
             TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, DNFB_RETENTION, AR_RETENTION, OVERSIGHT_RULES_FILE, LABEL_CAP,
-            LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE);
+            LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE,
+            INSTANCE_NAME, STATIC_MEMBERSHIP);
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(APPLICATION_ID, "coding-kpi"),
@@ -104,6 +109,10 @@ public final class PipelineConfig {
             Map.entry(LABEL_CAP_CODER, "500"),
             Map.entry(METRICS_PORT, "9464"),
             Map.entry(METRICS_BIND, "0.0.0.0"),
+            Map.entry(STATIC_MEMBERSHIP, "true"),
+            // how long the group waits for a member that stopped heartbeating (a lost instance) before its
+            // partitions move; a restarted static member takes its place at once (docs/operations.md, Restarts)
+            Map.entry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000"),
             // Kafka Streams production defaults
             Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
             Map.entry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true"),

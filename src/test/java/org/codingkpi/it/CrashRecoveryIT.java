@@ -94,7 +94,7 @@ class CrashRecoveryIT {
                 pipeline.start();
                 AtomicLong processed = new AtomicLong();
                 AtomicLong sent = new AtomicLong();
-                CompletableFuture<Void> production = CompletableFuture.runAsync(() -> produce(feed, producer, metricsPort, sent));
+                CompletableFuture<Void> production = CompletableFuture.runAsync(() -> produce(feed, producer, metricsPort, sent, WINDOW));
 
                 // three kills at random points of the processing, the broker restart between the second and third
                 List<Double> points = new ArrayList<>(List.of(0.08 + 0.17 * random.nextDouble(), 0.33 + 0.17 * random.nextDouble(),
@@ -182,22 +182,22 @@ class CrashRecoveryIT {
         System.out.println("crash test: " + figure);
     }
 
-    /** Sends the history in order, never more than {@link #WINDOW} records ahead of what the pipeline published. */
-    private static void produce(SimulatedFeed feed, Producer<byte[], byte[]> producer, int metricsPort, AtomicLong sent) {
+    /** Sends the history in order, never more than {@code window} records ahead of what the pipeline published. */
+    static void produce(SimulatedFeed feed, Producer<byte[], byte[]> producer, int metricsPort, AtomicLong sent, long window) {
         long processed = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();
         for (ProducerRecord<byte[], byte[]> r : feed.records) {
             if (failure.get() != null) {
                 throw new IllegalStateException("sending to Kafka failed", failure.get());
             }
-            if (sent.get() - processed >= WINDOW) {
+            if (sent.get() - processed >= window) {
                 producer.flush();
                 long[] seen = {processed};
-                await("pipeline within " + WINDOW + " records of the producer").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                await("pipeline within " + window + " records of the producer").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                         .until(() -> {
                             Scrape s = Scrape.orNull(metricsPort);
                             seen[0] = s == null ? seen[0] : s.processed();
-                            return sent.get() - seen[0] < WINDOW / 2;
+                            return sent.get() - seen[0] < window / 2;
                         });
                 processed = seen[0];
             }
