@@ -154,6 +154,8 @@ public final class AuditReport {
             case ACCEPTANCE_DRIFT -> "AI acceptance drift";
             case RUBBER_STAMPING_CODER -> "Rubber-stamping coder";
             case EM_LEVEL_SHIFT -> "E/M level shift";
+            case ACCEPTANCE_COLLAPSE -> "AI acceptance collapse";
+            case OVERSIGHT_BREACH -> "Oversight breach";
         };
     }
 
@@ -167,6 +169,12 @@ public final class AuditReport {
         }
         if (s.getModelVersion() != null) {
             parts.add("model " + s.getModelVersion());
+        }
+        if (s.getSetting() != null) {
+            parts.add("setting " + s.getSetting());
+        }
+        if (s.getRule() != null) {
+            parts.add("rule " + s.getRule());
         }
         if (s.getCoder() != null) {
             parts.add("coder " + s.getCoder());
