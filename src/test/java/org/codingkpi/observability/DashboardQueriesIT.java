@@ -51,11 +51,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardQueriesIT {
 
-    /** KPIS.md §5 drift gauges, not published yet: their panels show "no data yet". */
+    /**
+     * KPIS.md §5 drift gauges, not published yet: their panels show "no data yet"; and the version-2
+     * auditors' counters that the demo's feed has no event for yet (QA audits; autonomous codings
+     * that a mandatory-review rule forbids: only the oversight-breach scenario makes them).
+     */
     static final Set<String> NOT_YET_PUBLISHED = Set.of(
             "coding_em_level_share",
             "coding_em_level_psi",
-            "coding_ai_acceptance_cusum");
+            "coding_ai_acceptance_cusum",
+            "coding_oversight_breaches_total",
+            "coding_qa_audits_total",
+            "coding_qa_dollar_impact_dollars_total");
 
     /**
      * Demo options: half a simulated day per second, so that AI go-live (30 simulated days in)
