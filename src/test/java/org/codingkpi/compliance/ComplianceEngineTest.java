@@ -303,4 +303,30 @@ class ComplianceEngineTest {
                 .build(), org.codingkpi.kpi.OversightRule.DEFAULTS, collect);
         assertThat(breaches).isEmpty();
     }
+
+    @Test
+    void aScopeStateWrittenBeforeTheLowerCusumReadsWithoutACollapseEpisode() throws java.io.IOException {
+        // version 1 of the encoding, as a changelog written by the previous release holds it
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeLong(D0);
+            out.writeLong(D0 + 3);
+            out.writeBoolean(true);
+            out.writeBoolean(true);
+            out.writeUTF("acceptance-drift/CARDIOLOGY/m-2/2026-03-04");
+            out.writeDouble(6.5);
+        }
+        ScopeState old = ScopeState.decode(bytes.toByteArray());
+        assertThat(old.openFindingId).isEqualTo("acceptance-drift/CARDIOLOGY/m-2/2026-03-04");
+        assertThat(old.peak).isEqualTo(6.5);
+        assertThat(old.downFindingId).isNull();
+
+        old.downFindingId = "acceptance-collapse/CARDIOLOGY/m-2/2026-03-05";
+        old.downPeak = 7.0;
+        ScopeState again = ScopeState.decode(old.encode());
+        assertThat(again.downFindingId).isEqualTo(old.downFindingId);
+        assertThat(again.downPeak).isEqualTo(7.0);
+        assertThat(again.lastDay).isEqualTo(D0 + 3);
+    }
 }
