@@ -123,6 +123,10 @@ public final class AuditReport {
         scope.put("specialty", s.getSpecialty());
         scope.put("model_version", s.getModelVersion());
         scope.put("coder", s.getCoder());
+        if (s.getSetting() != null || s.getRule() != null) {
+            scope.put("setting", s.getSetting());
+            scope.put("rule", s.getRule());
+        }
         m.put("scope", scope);
         m.put("raised_at", f.getRaisedAt().toString());
         m.put("closed_at", f.getClosedAt() == null ? null : f.getClosedAt().toString());
