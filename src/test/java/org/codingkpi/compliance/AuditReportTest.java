@@ -90,6 +90,7 @@ class AuditReportTest {
 
     @Test
     void anOversightBreachShowsItsRuleAndSettingAndTheConsoleLineNotItsEncounter() throws Exception {
+        AvroTrust.ensure(); // a builder copied from a record resolves the enum classes
         AuditFinding f = AuditFinding.newBuilder(finding("oversight-breach/inpatient/2026-02-28/0123456789abcdef", FindingStatus.OPEN,
                         "2026-02-28T10:00:00Z", null))
                 .setKind(FindingKind.OVERSIGHT_BREACH)
