@@ -846,7 +846,7 @@ def ai_governance():
         # drift and compliance gauges
         "em_level_share": f"avg by (level) (coding_em_level_share{{{FSP}}})",
         "em_psi": f"max by (facility, specialty) (coding_em_level_psi{{{FSP}}})",
-        "acceptance_cusum": f"max by (specialty, model_version) (coding_ai_acceptance_cusum{{{SM}}})",
+        "acceptance_cusum": f'max by (specialty, model_version) (coding_ai_acceptance_cusum{{{SM},direction="up"}})',
         "coder_acceptance": 'sum by (coder) (increase(coding_coder_ai_suggestions_total{decision="ACCEPTED"}[28d]))'
                             ' / (sum by (coder) (increase(coding_coder_ai_suggestions_total[28d])) >= 200)',
         "coder_decisions": "sum by (coder) (increase(coding_coder_ai_suggestions_total[28d])) >= 200",
@@ -929,6 +929,7 @@ def ai_governance():
                 "facility and specialty.", [(Q["coder_acceptance"], ""), (Q["coder_decisions"], "")], "short",
                 ["Acceptance", "Decisions"], units=["percentunit", "short"],
                 no_value="No coder has 200 AI suggestion decisions in the last 28 days yet"), 24, 8)
+    auditors_v2(L)
     return dashboard("coding-ai-governance", "Coding KPIs / AI governance and audit",
                      "What coders do with AI suggestions, how long they look at them, how much of "
                      "the coding is the AI's, and drift of E/M levels and acceptance.",
@@ -936,6 +937,95 @@ def ai_governance():
                       query_var("model_version", "Model version"), window_var("7d", WINDOW_HELP)],
                      L, "now-30d",
                      [alert_annotation("Drift alerts", "CodingAiAcceptanceDrift", ["specialty", "model_version"])])
+
+
+AUDITORS_NO_DATA = "No data yet: no version-2 events (model_version, CodingAudited) or no finding"
+
+
+def wilson(p, n, sign):
+    """A bound of the 95 % Wilson score interval (z = 1.96) of a proportion p over n trials:
+    (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)."""
+    return (f"(({p} + 1.9208 / {n}) {sign} 1.96 * sqrt({p} * (1 - {p}) / {n} + 0.9604 / ({n} ^ 2)))"
+            f" / (1 + 3.8416 / {n})")
+
+
+def auditors_v2(L):
+    """The auditors' panels of KPIS.md §5 version 2 on the AI governance dashboard: recall and
+    acceptance by model version, the lower acceptance CUSUM, QA accuracy by coding mode and
+    specialty with its 95 % Wilson interval, QA dollar impact, oversight breaches, open findings."""
+    F = 'facility=~"$facility",specialty=~"$specialty",model_version=~"$model_version"'
+    FSP = 'facility=~"$facility",specialty=~"$specialty"'  # QA audits: no model_version label
+    SM = 'specialty=~"$specialty",model_version=~"$model_version"'
+
+    def qa(by):
+        n = f"{agg(by)}(increase(coding_qa_audits_total{{{FSP}}}[$window]))"
+        accurate = f'({agg(by)}(increase(coding_qa_audits_total{{{FSP},verdict="ACCURATE"}}[$window])) or 0 * {n})'
+        p = f"({accurate} / ({n} > 0))"
+        return {"n": n, "p": p, "lower": wilson(p, n, "-"), "upper": wilson(p, n, "+")}
+
+    by_mode = qa("coding_mode")
+    by_mode_specialty = qa("coding_mode, specialty")
+    Q = {
+        "recall_by_model": ratio(f'coding_ai_assisted_codes_total{{{F},source=~"AI_ACCEPTED|AI_MODIFIED"}}',
+                                 f"coding_ai_assisted_codes_total{{{F}}}", "model_version"),
+        "acceptance_by_model": ratio(f'coding_ai_suggestions_total{{{F},decision="ACCEPTED"}}',
+                                     f"coding_ai_suggestions_total{{{F}}}", "model_version"),
+        "cusum_down": f'max by (specialty, model_version) (coding_ai_acceptance_cusum{{{SM},direction="down"}})',
+        "dollars_per_day": f"sum by (coding_mode, direction) (rate(coding_qa_dollar_impact_dollars_total{{{FSP}}}[$window])) * 86400",
+        "breaches_by_rule": 'sum by (rule) (increase(coding_oversight_breaches_total{facility=~"$facility"}[$window]))',
+        "open_findings": "sum by (kind) (coding_audit_findings_open)",
+    }
+    L.row("Auditors: recall, QA audits and oversight")
+    L.add(timeseries("AI recall by model version", "Of the final codes of AI-assisted first "
+                     "codings, the share the AI suggested (accepted or modified); the rest coders "
+                     "added by hand: codes the model missed. Read it beside the acceptance rate on "
+                     "the right: a model can be accepted often and still miss codes (alert "
+                     "CodingAiRecallBelowFloor).", [(Q["recall_by_model"], "recall {{model_version}}")],
+                     "percentunit", no_value=AUDITORS_NO_DATA), 12, 8)
+    L.add(timeseries("AI acceptance rate by model version", "Accepted per reviewed suggestion, by "
+                     "model version, beside its recall on the left.",
+                     [(Q["acceptance_by_model"], "acceptance {{model_version}}")], "percentunit"), 12, 8)
+    L.add(timeseries("AI acceptance CUSUM down (collapse) by specialty and model version", "Lower "
+                     "CUSUM of the daily acceptance rate against the model version's baseline, in "
+                     "standard deviations; the upper one is in the drift row above. Above 5: "
+                     "acceptance has collapsed, a model that got worse (alert "
+                     "CodingAiAcceptanceCollapse; finding ACCEPTANCE_COLLAPSE).",
+                     [(Q["cusum_down"], "{{specialty}} {{model_version}}")], "none",
+                     steps=[(None, GREEN), (5, RED)], show_thresholds=True,
+                     no_value=DRIFT_NO_DATA), 12, 8)
+    L.add(timeseries("QA accuracy by coding mode, 95% Wilson interval", "Audited codings found "
+                     "ACCURATE per audit, by coding mode, with the bounds of the 95% Wilson interval "
+                     "(how far the true accuracy may be, given how few were audited). Two modes "
+                     "differ when their intervals do not overlap (alert CodingQaAccuracyAiBelowHuman, "
+                     "over 30 days).",
+                     [(by_mode["p"], "accuracy {{coding_mode}}"), (by_mode["lower"], "lower 95% {{coding_mode}}"),
+                      (by_mode["upper"], "upper 95% {{coding_mode}}")], "percentunit",
+                     no_value=AUDITORS_NO_DATA), 12, 8)
+    qa_table = table("QA accuracy by coding mode and specialty (window)", "Per coding mode and "
+                     "specialty: accuracy of the QA audits in the window, the 95% Wilson interval and "
+                     "the number of audits. A wide interval means too few audits to tell.",
+                     [(by_mode_specialty["p"], ""), (by_mode_specialty["lower"], ""),
+                      (by_mode_specialty["upper"], ""), (by_mode_specialty["n"], "")], "percentunit",
+                     ["Accuracy", "Lower 95%", "Upper 95%", "Audits"], no_value=AUDITORS_NO_DATA)
+    qa_table["fieldConfig"]["overrides"].append({"matcher": {"id": "byName", "options": "Audits"},
+                                                 "properties": [{"id": "unit", "value": "short"},
+                                                                {"id": "decimals", "value": 0}]})
+    L.add(qa_table, 12, 8)
+    L.add(timeseries("QA dollar impact per day, over and under", "Dollar impact of the errors QA "
+                     "audits found, per day, by coding mode: under = revenue the coding left out, "
+                     "over = billing the documentation did not support (the compliance risk).",
+                     [(Q["dollars_per_day"], "{{direction}} {{coding_mode}}")], "currencyUSD",
+                     no_value=AUDITORS_NO_DATA), 12, 8)
+    L.add(bargauge("Oversight breaches by rule (window)", "Autonomous first codings that a "
+                   "mandatory-review rule forbids, by rule (alert CodingOversightBreach). Each is "
+                   "an OVERSIGHT_BREACH finding with the encounter on the audit topic. Facility "
+                   "filter only.", [(Q["breaches_by_rule"], "{{rule}}")], "short",
+                   [(None, GREEN), (1, RED)], no_value="No oversight breach in the window"), 6, 8)
+    L.add(bargauge("Open audit findings by kind", "Audit findings raised and not yet closed, by "
+                   "kind, over every instance (an oversight breach stays open for its review "
+                   "period). The cases are in the audit topic: coding-kpi audit --open. Filters do "
+                   "not apply.", [(Q["open_findings"], "{{kind}}")], "short",
+                   [(None, GREEN), (1, YELLOW)], no_value=AUDITORS_NO_DATA), 6, 8)
 
 
 def pipeline_health():

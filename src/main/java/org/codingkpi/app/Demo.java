@@ -78,7 +78,8 @@ public final class Demo implements AutoCloseable {
         SimulatorConfig.Builder b = SimulatorConfig.builder().seed(o.seed()).start(start).days(o.historyDays() + 3650)
                 .encountersPerDay(o.encountersPerDay()).goLive(start.plus(Duration.ofDays(30)))
                 .scenario(o.scenario()).scenarioStart(o.scenarioDay() == null ? null : start.plus(Duration.ofDays(o.scenarioDay())));
-        simConfig = (o.messy() ? b.messy() : b).build();
+        // the demo shows every feature: the version-2 events (claims submitted, reversals, QA audits, model versions) too
+        simConfig = (o.messy() ? b.messy() : b).version2(true).build();
         codec = new EventCodec(new BundledSchemaRegistry());
         // the same check as simulate and import: a feed never starts against topics that are not there
         ProducerCheck.check(config, codec, Topics.all(config), ProducerCheck.DEFAULT_TIMEOUT);

@@ -144,6 +144,9 @@ public final class Pipeline implements AutoCloseable {
         AtomicReference<PublishedKpiState.Read> lastRead = new AtomicReference<>();
         List<Function<KpiTotals, Collection<MetricSnapshot>>> families = new ArrayList<>(extensions);
         families.add(t -> List.of(lastRead.get().publishedTasks()));
+        // open audit findings: from the detector tasks active here (each finding once over the instances)
+        families.add(t -> List.of(org.codingkpi.compliance.ComplianceMetrics.openFindings(
+                () -> org.codingkpi.compliance.AuditTrail.readState(streams))));
         collector = new KpiCollector(() -> {
             PublishedKpiState.Read read = kpiState.read();
             lastRead.set(read);

@@ -134,10 +134,10 @@ public final class MetricCatalog {
                 "Share of each E/M level among revision-1 E/M codes over the last drift.window complete days of stream time.");
         derived("coding_em_level_psi", Type.GAUGE, "", List.of("facility", "specialty"), "KPI series EM_DAY, window against baseline",
                 "Population stability index of the E/M level mix over drift.window against the baseline period; 0.1 watch, 0.25 shift.");
-        derived("coding_ai_acceptance_cusum", Type.GAUGE, "", List.of("specialty", "model_version"),
+        derived("coding_ai_acceptance_cusum", Type.GAUGE, "", List.of("specialty", "model_version", "direction"),
                 "KPI series AI_ACCEPTANCE_DAY (daily decisions and acceptances)",
-                "One-sided upper CUSUM of the daily AI acceptance rate against the model version's baseline, in standard deviations "
-                        + "(k = 0.5); alarm above 5.");
+                "CUSUM of the daily AI acceptance rate against the model version's baseline, in standard deviations (k = 0.5); "
+                        + "direction up (a rise) or down (a collapse); alarm above 5; both restart with a new model version.");
         // --- KPIS.md §5, version 2
         counter("coding_ai_assisted_codes_total", "", Series.AI_ASSISTED_CODES, 0, 1,
                 "Codes of revision-1 AI_ASSISTED codings by source; MANUAL ones are codes the AI missed (recall).");
@@ -146,6 +146,9 @@ public final class MetricCatalog {
         counter("coding_qa_audits_total", "", Series.QA_AUDITS, 0, 1, "CodingAudited events, by verdict.");
         counter("coding_qa_dollar_impact_dollars_total", "dollars", Series.QA_DOLLARS, 0, 100,
                 "Absolute dollar impact of audited codings: under (the coding under-billed) or over (it over-billed).");
+        derived("coding_audit_findings_open", Type.GAUGE, "", List.of("kind"),
+                "the detector's findings state (active tasks of this instance)",
+                "Audit findings raised and not yet closed, by kind. Sum over instances: each finding once.");
         // --- ROI.md
         derived("coding_roi_benefit_dollars", Type.GAUGE, "dollars", List.of("basis", "scenario", "component", "month"),
                 "KPI series ROI_MONTH (month sums) and the ROI configuration",

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * One-sided upper CUSUM of the daily AI acceptance rate of one specialty and model version, against
+ * The upper and lower CUSUMs of the daily AI acceptance rate of one specialty and model version, against
  * the baseline of that model version (so it starts again from zero with every new version).
  *
  * <ul>
@@ -21,6 +21,10 @@ import java.util.SortedMap;
  *       are after.</li>
  *   <li>Every later counting day: {@code z = (p − μ) / σ}, {@code S = max(0, S + z − k)}. S is in
  *       standard deviations; the alarm is {@code S > h} (k = 0.5, h = 5 by default).</li>
+ *   <li>The lower CUSUM mirrors it (KPIS.md §5, version 2): {@code L = max(0, L − z − k)}, in standard
+ *       deviations too, alarm {@code L > h}: acceptance that collapses (a model that got worse, coders
+ *       who stopped trusting it) is drift as well. Both run from the same baseline, so both start from
+ *       zero with a new model version.</li>
  * </ul>
  */
 public final class AcceptanceCusum {
@@ -35,9 +39,19 @@ public final class AcceptanceCusum {
      * @param baselineLastDay  last baseline day
      * @param value            S after the last counting day, in standard deviations
      * @param runStartDay      first day of the current run above zero (S > 0), or Long.MIN_VALUE when S is 0
+     * @param down             L (the lower CUSUM) after the last counting day, in standard deviations
+     * @param downRunStartDay  first day of the current run of L above zero, or Long.MIN_VALUE when L is 0
      */
     public record Result(boolean ready, int countingDays, double mean, double overdispersion, double sigmaAtMeanVolume,
-                         long baselineFirstDay, long baselineLastDay, double value, long runStartDay) {
+                         long baselineFirstDay, long baselineLastDay, double value, long runStartDay, double down, long downRunStartDay) {
+        /** The statistic of one direction: {@link #value} up, {@link #down} down. */
+        public double value(boolean up) {
+            return up ? value : down;
+        }
+
+        public long runStartDay(boolean up) {
+            return up ? runStartDay : downRunStartDay;
+        }
     }
 
     private AcceptanceCusum() {
@@ -55,7 +69,7 @@ public final class AcceptanceCusum {
         }
         if (counting.size() < baselineDays) {
             return new Result(false, counting.size(), Double.NaN, Double.NaN, Double.NaN, Long.MIN_VALUE, Long.MIN_VALUE,
-                    Double.NaN, Long.MIN_VALUE);
+                    Double.NaN, Long.MIN_VALUE, Double.NaN, Long.MIN_VALUE);
         }
         double n = 0;
         double accepted = 0;
@@ -75,17 +89,26 @@ public final class AcceptanceCusum {
         double phi = Math.sqrt(Math.max(1.0, chi / (baselineDays - 1)));
         double s = 0;
         long runStart = Long.MIN_VALUE;
+        double l = 0;
+        long downStart = Long.MIN_VALUE;
         for (int i = baselineDays; i < counting.size(); i++) {
             double[] d = counting.get(i).getValue();
             double sigma = Math.max(minSigma, phi * Math.sqrt(binomial / d[0]));
-            s = Math.max(0, s + (d[1] / d[0] - mean) / sigma - k);
+            double z = (d[1] / d[0] - mean) / sigma;
+            s = Math.max(0, s + z - k);
             if (s == 0) {
                 runStart = Long.MIN_VALUE;
             } else if (runStart == Long.MIN_VALUE) {
                 runStart = counting.get(i).getKey();
             }
+            l = Math.max(0, l - z - k);
+            if (l == 0) {
+                downStart = Long.MIN_VALUE;
+            } else if (downStart == Long.MIN_VALUE) {
+                downStart = counting.get(i).getKey();
+            }
         }
         return new Result(true, counting.size(), mean, phi, Math.max(minSigma, phi * Math.sqrt(binomial / (n / baselineDays))),
-                counting.get(0).getKey(), counting.get(baselineDays - 1).getKey(), s, runStart);
+                counting.get(0).getKey(), counting.get(baselineDays - 1).getKey(), s, runStart, l, downStart);
     }
 }

@@ -123,6 +123,10 @@ public final class AuditReport {
         scope.put("specialty", s.getSpecialty());
         scope.put("model_version", s.getModelVersion());
         scope.put("coder", s.getCoder());
+        if (s.getSetting() != null || s.getRule() != null) {
+            scope.put("setting", s.getSetting());
+            scope.put("rule", s.getRule());
+        }
         m.put("scope", scope);
         m.put("raised_at", f.getRaisedAt().toString());
         m.put("closed_at", f.getClosedAt() == null ? null : f.getClosedAt().toString());
@@ -154,6 +158,8 @@ public final class AuditReport {
             case ACCEPTANCE_DRIFT -> "AI acceptance drift";
             case RUBBER_STAMPING_CODER -> "Rubber-stamping coder";
             case EM_LEVEL_SHIFT -> "E/M level shift";
+            case ACCEPTANCE_COLLAPSE -> "AI acceptance collapse";
+            case OVERSIGHT_BREACH -> "Oversight breach";
         };
     }
 
@@ -167,6 +173,12 @@ public final class AuditReport {
         }
         if (s.getModelVersion() != null) {
             parts.add("model " + s.getModelVersion());
+        }
+        if (s.getSetting() != null) {
+            parts.add("setting " + s.getSetting());
+        }
+        if (s.getRule() != null) {
+            parts.add("rule " + s.getRule());
         }
         if (s.getCoder() != null) {
             parts.add("coder " + s.getCoder());

@@ -1,10 +1,13 @@
 package org.codingkpi.compliance;
 
 import org.codingkpi.config.PipelineConfig;
+import org.codingkpi.kpi.OversightRule;
 
 import java.time.Duration;
 import java.time.LocalDate;
+import java.nio.file.Path;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -27,11 +30,15 @@ import java.util.function.Function;
  * @param coderMinSuggestions  {@code audit.coder.min.suggestions}: decisions in the window the coder rule needs
  * @param sampleSize           {@code audit.sample.size}: encounter ids in a finding's evidence
  * @param graceMs              {@code drift.grace}: how long after a day's end (in every partition's stream time) it is evaluated
+ * @param oversightRules       {@code oversight.rules.file}: the mandatory-review rules (KPIS.md §5 v2; the defaults without a file)
+ * @param oversightReviewDays  {@code audit.oversight.review.days}: days of stream time an oversight-breach finding stays open
+ *                             (the time given to review the case) before it is closed; 0 keeps it open until forgotten
+ *                             with the other findings (never, for an open one: use 0 only with few breaches)
  */
 public record ComplianceConfig(int windowDays, Baseline baseline, double psiThreshold, long psiMinCodes,
                                double cusumK, double cusumH, int cusumBaselineDays, long cusumMinDaily, double cusumMinSigma,
                                double coderAcceptance, double coderReviewSeconds, long coderMinSuggestions,
-                               int sampleSize, long graceMs) {
+                               int sampleSize, long graceMs, List<OversightRule> oversightRules, int oversightReviewDays) {
 
     public static final String WINDOW = "drift.window";
     public static final String BASELINE = "drift.baseline";
@@ -47,6 +54,7 @@ public record ComplianceConfig(int windowDays, Baseline baseline, double psiThre
     public static final String CODER_REVIEW_SECONDS = "audit.coder.review.seconds";
     public static final String CODER_MIN_SUGGESTIONS = "audit.coder.min.suggestions";
     public static final String SAMPLE_SIZE = "audit.sample.size";
+    public static final String OVERSIGHT_REVIEW_DAYS = "audit.oversight.review.days";
 
     /** The defaults, as shared/spec/KPIS.md §5 gives them where it does. */
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -63,7 +71,8 @@ public record ComplianceConfig(int windowDays, Baseline baseline, double psiThre
             Map.entry(CODER_ACCEPTANCE, "0.98"),
             Map.entry(CODER_REVIEW_SECONDS, "3"),
             Map.entry(CODER_MIN_SUGGESTIONS, "200"),
-            Map.entry(SAMPLE_SIZE, "20"));
+            Map.entry(SAMPLE_SIZE, "20"),
+            Map.entry(OVERSIGHT_REVIEW_DAYS, "30"));
 
     static final long DAY_MS = 86_400_000L;
 
@@ -71,12 +80,14 @@ public record ComplianceConfig(int windowDays, Baseline baseline, double psiThre
         if (windowDays < 1 || cusumBaselineDays < 2 || sampleSize < 0 || graceMs < 0) {
             throw new IllegalArgumentException("compliance settings out of range");
         }
+        oversightRules = List.copyOf(oversightRules);
     }
 
     public static ComplianceConfig defaults() {
         return from(DEFAULTS::get);
     }
 
+    /** A bad {@code oversight.rules.file} is an error at start naming the rule and key ({@link OversightRule#load}). */
     public static ComplianceConfig from(PipelineConfig config) {
         return from(key -> config.get(key) != null ? config.get(key) : DEFAULTS.get(key));
     }
@@ -86,7 +97,14 @@ public record ComplianceConfig(int windowDays, Baseline baseline, double psiThre
         return from(key -> settings.getOrDefault(key, DEFAULTS.get(key)));
     }
 
+    /** These settings with other mandatory-review rules. */
+    public ComplianceConfig withOversightRules(List<OversightRule> rules) {
+        return new ComplianceConfig(windowDays, baseline, psiThreshold, psiMinCodes, cusumK, cusumH, cusumBaselineDays, cusumMinDaily,
+                cusumMinSigma, coderAcceptance, coderReviewSeconds, coderMinSuggestions, sampleSize, graceMs, rules, oversightReviewDays);
+    }
+
     private static ComplianceConfig from(Function<String, String> get) {
+        String rulesFile = get.apply(PipelineConfig.OVERSIGHT_RULES_FILE);
         return new ComplianceConfig(
                 wholeDays(WINDOW, get.apply(WINDOW)),
                 Baseline.parse(get.apply(BASELINE)),
@@ -101,7 +119,9 @@ public record ComplianceConfig(int windowDays, Baseline baseline, double psiThre
                 number(CODER_REVIEW_SECONDS, get.apply(CODER_REVIEW_SECONDS), 0, 1e6),
                 (long) number(CODER_MIN_SUGGESTIONS, get.apply(CODER_MIN_SUGGESTIONS), 1, Long.MAX_VALUE),
                 (int) number(SAMPLE_SIZE, get.apply(SAMPLE_SIZE), 0, 1000),
-                PipelineConfig.parseDuration(GRACE, get.apply(GRACE)).toMillis());
+                PipelineConfig.parseDuration(GRACE, get.apply(GRACE)).toMillis(),
+                rulesFile == null || rulesFile.isBlank() ? OversightRule.DEFAULTS : OversightRule.load(Path.of(rulesFile)),
+                (int) number(OVERSIGHT_REVIEW_DAYS, get.apply(OVERSIGHT_REVIEW_DAYS), 0, 3650));
     }
 
     /** The first day of the rolling window that ends with {@code day} (inclusive). */

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The detector task: the {@link ComplianceEngine} on this task's stores, fed the observations of the
@@ -48,11 +49,9 @@ final class ComplianceDetector implements Processor<byte[], byte[], byte[], byte
         Long n = clock.get(ComplianceEngine.CLOCK_RECORDS);
         clock.put(ComplianceEngine.CLOCK_RECORDS, n == null ? 1 : n + 1);
         Observation o = Observation.decode(record.value());
-        if (!o.isTick()) {
-            engine.observe(new String(record.key(), StandardCharsets.UTF_8), o);
-            return;
-        }
-        for (AuditFinding f : engine.tick(o.partition(), o.timeMs())) {
+        List<AuditFinding> out = o.isTick() ? engine.tick(o.partition(), o.timeMs())
+                : engine.observe(new String(record.key(), StandardCharsets.UTF_8), o);
+        for (AuditFinding f : out) {
             // kind, status and scope only: the evidence (encounter ids) goes to the audit topic, never to a log
             LOG.info("Audit finding {} {} {}", f.getStatus(), f.getKind(), f.getFindingId());
             context.forward(record.withKey(f.getFindingId().getBytes(StandardCharsets.UTF_8)).withValue(codec.encode(auditTopic, f)));

@@ -3,6 +3,8 @@ package org.codingkpi.compliance;
 import org.codingkpi.kpi.EmLevels;
 
 import org.codingkpi.compliance.audit.AuditFinding;
+import org.codingkpi.compliance.audit.FindingKind;
+import org.codingkpi.compliance.audit.FindingScope;
 import org.codingkpi.compliance.audit.FindingStatus;
 import org.codingkpi.kpi.Series;
 
@@ -44,6 +46,8 @@ final class ComplianceEngine {
     static final long DAY = ComplianceConfig.DAY_MS;
     /** Closed findings are forgotten by the state (not by the topic) this long after they closed. */
     static final long FINDINGS_RETENTION_DAYS = 400;
+    /** The finding-id prefix of an acceptance collapse (the lower CUSUM of an acceptance scope). */
+    static final String COLLAPSE_SLUG = "acceptance-collapse";
 
     // count layouts: acceptance [decisions, accepted]; coder [decisions, accepted, fast, review histogram...]
     static final int DECISIONS = 0;
@@ -76,14 +80,21 @@ final class ComplianceEngine {
 
     // --- observations ---------------------------------------------------------------------------
 
-    void observe(String scopeKey, Observation o) {
+    /**
+     * Counts an observation into its scope's day; an oversight breach instead raises its finding at
+     * once and returns it (once: a breach of an encounter and rule already raised returns nothing).
+     */
+    List<AuditFinding> observe(String scopeKey, Observation o) {
         Scope scope = Scope.of(scopeKey);
+        if (o.type() == Observation.BREACH) {
+            return breach(o);
+        }
         long day = o.day();
         ScopeState st = scopes.get(scopeKey);
         if (st == null) {
             scopes.put(scopeKey, new ScopeState(day));
         } else if (day < st.firstDay && st.evaluated) {
-            return; // dated before a scope whose baseline is already being used: it would move the baseline
+            return List.of(); // dated before a scope whose baseline is already being used: it would move the baseline
         } else if (day < st.firstDay || day > st.lastDay) {
             st.firstDay = Math.min(st.firstDay, day);
             st.lastDay = Math.max(st.lastDay, day);
@@ -100,6 +111,7 @@ final class ComplianceEngine {
             add(scope, o, r, config);
         }
         days.put(key, r);
+        return List.of();
     }
 
     /** Counts one observation into its scope's day record (here, or upstream into a task's aggregate). */
@@ -111,6 +123,8 @@ final class ComplianceEngine {
                 if (o.accepted()) {
                     r.counts[ACCEPTED]++;
                     r.sample(0, k).add(o.encounterId());
+                } else {
+                    r.sample(1, k).add(o.encounterId()); // the evidence of a collapse
                 }
             }
             case CODER -> {
@@ -132,6 +146,7 @@ final class ComplianceEngine {
                 r.counts[o.level()]++;
                 r.sample(o.level(), k).add(o.encounterId());
             }
+            case OVERSIGHT -> throw new IllegalArgumentException("an oversight breach is not counted by day");
         }
     }
 
@@ -140,6 +155,7 @@ final class ComplianceEngine {
             case ACCEPTANCE -> 2;
             case CODER -> HISTOGRAM + REVIEW_BOUNDS.length + 1;
             case EM -> EmLevels.COUNT;
+            case OVERSIGHT -> 0;
         };
     }
 
@@ -172,7 +188,10 @@ final class ComplianceEngine {
     List<AuditFinding> evaluateThrough(long lastDay) {
         List<String> keys = scopes.keys();
         if (keys.isEmpty()) {
-            return List.of();
+            // nothing to evaluate by day (and no day to start from yet); oversight breaches may be due
+            List<AuditFinding> out = new ArrayList<>();
+            closeReviewedBreaches(lastDay, out);
+            return out;
         }
         Long evaluated = clock.get(CLOCK_EVALUATED);
         long from;
@@ -195,6 +214,7 @@ final class ComplianceEngine {
                     evaluate(k, st, d, out);
                 }
             }
+            closeReviewedBreaches(d, out);
             forgetOldFindings(d);
         }
         clock.put(CLOCK_EVALUATED, lastDay);
@@ -229,40 +249,30 @@ final class ComplianceEngine {
         if (st.lastDay < config.windowStart(d)) {
             // no data for a whole window: the model version was retired, the coder left, the service closed
             if (st.openFindingId != null) {
-                out.add(close(st, d, null, "no data for " + config.windowDays() + " days"));
+                out.add(close(st, true, d, null, "no data for " + config.windowDays() + " days"));
+            }
+            if (st.downFindingId != null) {
+                out.add(close(st, false, d, null, "no data for " + config.windowDays() + " days"));
             }
             byDay.keySet().forEach(day -> days.delete(dayKey(scopeKey, day)));
             scopes.delete(scopeKey);
             return;
         }
         SortedMap<Long, DayRecord> upTo = byDay.headMap(d + 1);
-        Verdict v = switch (scope) {
-            case ACCEPTANCE -> acceptance(scopeKey, upTo, d);
-            case CODER -> coder(scopeKey, upTo, d);
-            case EM -> em(scopeKey, st, upTo, d);
-        };
         boolean changed = !st.evaluated;
         st.evaluated = true;
-        if (st.openFindingId != null) {
-            if (v.outcome() == Outcome.HOLDS && v.value() > st.peak) {
-                st.peak = v.value();
-                changed = true;
-            } else if (v.outcome() == Outcome.CLEAR) {
-                out.add(close(st, d, v.value(), null));
-                changed = true;
+        switch (scope) {
+            case ACCEPTANCE -> {
+                SortedMap<Long, double[]> counts = new TreeMap<>();
+                upTo.forEach((day, r) -> counts.put(day, r.countsAsDoubles()));
+                AcceptanceCusum.Result r = AcceptanceCusum.run(counts, config.cusumBaselineDays(), config.cusumMinDaily(),
+                        config.cusumK(), config.cusumMinSigma());
+                changed |= episode(scopeKey, scope, st, true, acceptance(scopeKey, r, upTo, d, true), d, out);
+                changed |= episode(scopeKey, scope, st, false, acceptance(scopeKey, r, upTo, d, false), d, out);
             }
-        } else if (v.outcome() == Outcome.HOLDS) {
-            AuditFinding f = v.evidence()
-                    .setFindingId(scope.slug() + "/" + String.join("/", Scope.labels(scopeKey)) + "/" + LocalDate.ofEpochDay(d))
-                    .setKind(scope.kind()).setStatus(FindingStatus.OPEN).setScope(scope.findingScope(scopeKey))
-                    .setRaisedAt(Instant.ofEpochMilli((d + 1) * DAY)).setClosedAt(null)
-                    .setThreshold(threshold(scope)).setValue(v.value()).setPeak(v.value()).setClosedValue(null)
-                    .build();
-            findings.put(f.getFindingId(), f);
-            st.openFindingId = f.getFindingId();
-            st.peak = v.value();
-            out.add(f);
-            changed = true;
+            case CODER -> changed |= episode(scopeKey, scope, st, true, coder(scopeKey, upTo, d), d, out);
+            case EM -> changed |= episode(scopeKey, scope, st, true, em(scopeKey, st, upTo, d), d, out);
+            default -> throw new IllegalStateException("not an evaluated scope: " + scope);
         }
         if (changed) {
             scopes.put(scopeKey, st);
@@ -270,17 +280,70 @@ final class ComplianceEngine {
         prune(scopeKey, scope, st, byDay, d);
     }
 
+    /**
+     * Opens or closes the episode of one statistic of a scope: the scope's own ({@code primary}) or,
+     * for an acceptance scope, the lower CUSUM's (an acceptance collapse). Returns whether the scope
+     * state changed.
+     */
+    private boolean episode(String scopeKey, Scope scope, ScopeState st, boolean primary, Verdict v, long d, List<AuditFinding> out) {
+        String openId = primary ? st.openFindingId : st.downFindingId;
+        if (openId != null) {
+            if (v.outcome() == Outcome.HOLDS && v.value() > (primary ? st.peak : st.downPeak)) {
+                if (primary) {
+                    st.peak = v.value();
+                } else {
+                    st.downPeak = v.value();
+                }
+                return true;
+            } else if (v.outcome() == Outcome.CLEAR) {
+                out.add(close(st, primary, d, v.value(), null));
+                return true;
+            }
+            return false;
+        }
+        if (v.outcome() != Outcome.HOLDS) {
+            return false;
+        }
+        FindingKind kind = primary ? scope.kind() : FindingKind.ACCEPTANCE_COLLAPSE;
+        String slug = primary ? scope.slug() : COLLAPSE_SLUG;
+        AuditFinding f = v.evidence()
+                .setFindingId(slug + "/" + String.join("/", Scope.labels(scopeKey)) + "/" + LocalDate.ofEpochDay(d))
+                .setKind(kind).setStatus(FindingStatus.OPEN).setScope(scope.findingScope(scopeKey))
+                .setRaisedAt(Instant.ofEpochMilli((d + 1) * DAY)).setClosedAt(null)
+                .setThreshold(threshold(scope)).setValue(v.value()).setPeak(v.value()).setClosedValue(null)
+                .build();
+        findings.put(f.getFindingId(), f);
+        if (primary) {
+            st.openFindingId = f.getFindingId();
+            st.peak = v.value();
+        } else {
+            st.downFindingId = f.getFindingId();
+            st.downPeak = v.value();
+        }
+        out.add(f);
+        return true;
+    }
+
     private AuditFinding close(ScopeState st, long d, Double value, String reason) {
-        AuditFinding open = findings.get(st.openFindingId);
+        return close(st, true, d, value, reason);
+    }
+
+    private AuditFinding close(ScopeState st, boolean primary, long d, Double value, String reason) {
+        AuditFinding open = findings.get(primary ? st.openFindingId : st.downFindingId);
         String why = reason != null ? reason
                 : String.format(Locale.ROOT, "%s %s, back under %s", open.getStatistic(), num(value), num(open.getThreshold()));
         AuditFinding closed = AuditFinding.newBuilder(open).setStatus(FindingStatus.CLOSED)
-                .setClosedAt(Instant.ofEpochMilli((d + 1) * DAY)).setClosedValue(value).setPeak(st.peak)
+                .setClosedAt(Instant.ofEpochMilli((d + 1) * DAY)).setClosedValue(value).setPeak(primary ? st.peak : st.downPeak)
                 .setSummary(open.getSummary() + " Closed " + LocalDate.ofEpochDay(d) + ": " + why + ".")
                 .build();
         findings.put(closed.getFindingId(), closed);
-        st.openFindingId = null;
-        st.peak = 0;
+        if (primary) {
+            st.openFindingId = null;
+            st.peak = 0;
+        } else {
+            st.downFindingId = null;
+            st.downPeak = 0;
+        }
         return closed;
     }
 
@@ -289,30 +352,36 @@ final class ComplianceEngine {
             case ACCEPTANCE -> config.cusumH();
             case CODER -> config.coderAcceptance();
             case EM -> config.psiThreshold();
+            case OVERSIGHT -> 0;
         };
     }
 
-    private Verdict acceptance(String scopeKey, SortedMap<Long, DayRecord> upTo, long d) {
-        SortedMap<Long, double[]> counts = new TreeMap<>();
-        upTo.forEach((day, r) -> counts.put(day, r.countsAsDoubles()));
-        AcceptanceCusum.Result r = AcceptanceCusum.run(counts, config.cusumBaselineDays(), config.cusumMinDaily(), config.cusumK(), config.cusumMinSigma());
+    /**
+     * One direction of the acceptance CUSUMs: {@code up}, a rise (rubber-stamping, an over-trusted model);
+     * down, a collapse (a model that got worse, coders who stopped trusting it).
+     */
+    private Verdict acceptance(String scopeKey, AcceptanceCusum.Result r, SortedMap<Long, DayRecord> upTo, long d, boolean up) {
         if (!r.ready()) {
             return Verdict.unknown();
         }
-        if (r.value() <= config.cusumH()) {
-            return Verdict.clear(r.value());
+        double value = r.value(up);
+        if (value <= config.cusumH()) {
+            return Verdict.clear(value);
         }
+        long runStartDay = r.runStartDay(up);
         long decisions = 0;
         long accepted = 0;
         int runDays = 0;
         Sample sample = new Sample(config.sampleSize());
-        for (Map.Entry<Long, DayRecord> e : upTo.tailMap(r.runStartDay()).entrySet()) {
+        // the evidence: accepted suggestions for a rise, the others (rejected or modified) for a collapse
+        int slot = up ? 0 : 1;
+        for (Map.Entry<Long, DayRecord> e : upTo.tailMap(runStartDay).entrySet()) {
             DayRecord day = e.getValue();
             if (day.counts[DECISIONS] >= config.cusumMinDaily()) {
                 decisions += day.counts[DECISIONS];
                 accepted += day.counts[ACCEPTED];
                 runDays++;
-                Sample s = day.samples.get(0);
+                Sample s = day.samples.get(slot);
                 if (s != null) {
                     sample.addAll(s);
                 }
@@ -332,21 +401,23 @@ final class ComplianceEngine {
         baseline.put("overdispersion", r.overdispersion());
         baseline.put("days", (double) config.cusumBaselineDays());
         String summary = String.format(Locale.ROOT,
-                "AI acceptance for %s on model %s drifted up: %s of %d decisions accepted in the %d days since %s, against %s in the "
-                        + "model version's baseline (%s to %s, σ %.1f points a day); CUSUM %.1fσ above the %.1fσ alarm.",
-                l[0], l[1], pct(rate), decisions, runDays, LocalDate.ofEpochDay(r.runStartDay()), pct(r.mean()),
+                "AI acceptance for %s on model %s %s: %s of %d decisions accepted in the %d days since %s, against %s in the "
+                        + "model version's baseline (%s to %s, σ %.1f points a day); %s CUSUM %.1fσ above the %.1fσ alarm.",
+                l[0], l[1], up ? "drifted up" : "collapsed (drifted down)", pct(rate), decisions, runDays,
+                LocalDate.ofEpochDay(runStartDay), pct(r.mean()),
                 LocalDate.ofEpochDay(r.baselineFirstDay()), LocalDate.ofEpochDay(r.baselineLastDay()),
-                100 * r.sigmaAtMeanVolume(), r.value(), config.cusumH());
+                100 * r.sigmaAtMeanVolume(), up ? "upper" : "lower", value, config.cusumH());
         AuditFinding.Builder b = AuditFinding.newBuilder()
-                .setWindowStart(Instant.ofEpochMilli(r.runStartDay() * DAY)).setWindowEnd(Instant.ofEpochMilli((d + 1) * DAY))
+                .setWindowStart(Instant.ofEpochMilli(runStartDay * DAY)).setWindowEnd(Instant.ofEpochMilli((d + 1) * DAY))
                 .setBaselineStart(Instant.ofEpochMilli(r.baselineFirstDay() * DAY))
                 .setBaselineEnd(Instant.ofEpochMilli((r.baselineLastDay() + 1) * DAY))
                 .setStatistic("cusum_sigma").setCounts(c).setObserved(observed).setBaseline(baseline)
                 .setSampleEncounterIds(sample.ids())
-                .setEvidence("encounters with an accepted suggestion of this specialty and model version since the CUSUM left zero "
+                .setEvidence("encounters with " + (up ? "an accepted" : "a rejected or modified")
+                        + " suggestion of this specialty and model version since the CUSUM left zero "
                         + "(a deterministic sample, within the last " + config.windowDays() + " days)")
                 .setSummary(summary);
-        return new Verdict(Outcome.HOLDS, r.value(), b);
+        return new Verdict(Outcome.HOLDS, value, b);
     }
 
     private Verdict coder(String scopeKey, SortedMap<Long, DayRecord> upTo, long d) {
@@ -486,6 +557,88 @@ final class ComplianceEngine {
                 r.samples.clear();
                 days.put(dayKey(scopeKey, day), r);
             }
+        }
+    }
+
+    // --- oversight breaches -----------------------------------------------------------------------
+
+    /**
+     * Raises the finding of an oversight breach at once: OPEN, raised at the coding's occurred_at, the
+     * encounter id as the evidence sample, the rule and setting in the scope, the charge in the counts.
+     * Its id is the rule, the day and a digest of the encounter id (never the id itself: finding ids
+     * appear in log lines), so a redelivered or repeated breach of an encounter and rule raises nothing.
+     */
+    private List<AuditFinding> breach(Observation o) {
+        Observation.Breach b = o.breach();
+        String id = Scope.OVERSIGHT.slug() + "/" + b.rule() + "/" + LocalDate.ofEpochDay(o.day()) + "/" + digest(o.encounterId() + '\u001f' + b.rule());
+        if (findings.get(id) != null) {
+            return List.of();
+        }
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("charge_cents", b.chargeCents());
+        Map<String, Double> observed = new LinkedHashMap<>();
+        observed.put("charge_dollars", b.chargeCents() / 100.0);
+        Map<String, Double> baseline = new LinkedHashMap<>();
+        if (b.ruleMinChargeCents() != null) {
+            baseline.put("rule_min_charge_dollars", b.ruleMinChargeCents() / 100.0);
+        }
+        double threshold = b.ruleMinChargeCents() == null ? 0 : b.ruleMinChargeCents() / 100.0;
+        String summary = String.format(Locale.ROOT,
+                "An encounter at %s (%s, %s) was coded AUTONOMOUSLY on %s by model %s although the mandatory-review rule '%s' "
+                        + "requires a human coder to review it (charge $%,.2f); the encounter id is in the evidence.",
+                b.facility(), b.setting(), b.specialty(), LocalDate.ofEpochDay(o.day()),
+                b.modelVersion() == null ? "unknown" : b.modelVersion(), b.rule(), b.chargeCents() / 100.0);
+        AuditFinding f = AuditFinding.newBuilder()
+                .setFindingId(id).setKind(FindingKind.OVERSIGHT_BREACH).setStatus(FindingStatus.OPEN)
+                .setScope(FindingScope.newBuilder().setFacility(b.facility()).setSpecialty(b.specialty())
+                        .setModelVersion(b.modelVersion()).setCoder(null).setSetting(b.setting()).setRule(b.rule()).build())
+                .setRaisedAt(Instant.ofEpochMilli(o.timeMs())).setClosedAt(null)
+                .setWindowStart(Instant.ofEpochMilli(o.day() * DAY)).setWindowEnd(Instant.ofEpochMilli((o.day() + 1) * DAY))
+                .setBaselineStart(null).setBaselineEnd(null)
+                .setStatistic("charge_dollars").setValue(b.chargeCents() / 100.0).setThreshold(threshold)
+                .setPeak(b.chargeCents() / 100.0).setClosedValue(null)
+                .setCounts(c).setObserved(observed).setBaseline(baseline)
+                .setSampleEncounterIds(new ArrayList<>(List.of(o.encounterId())))
+                .setEvidence("the encounter coded autonomously against the rule '" + b.rule() + "'")
+                .setSummary(summary)
+                .build();
+        findings.put(id, f);
+        return List.of(f);
+    }
+
+    /**
+     * Closes the oversight-breach findings raised {@code audit.oversight.review.days} before the end of
+     * day {@code d}: the time given to review the case has passed (the pipeline cannot see the review
+     * itself; the audit topic keeps the case). 0 days: they stay open.
+     */
+    private void closeReviewedBreaches(long d, List<AuditFinding> out) {
+        if (config.oversightReviewDays() <= 0) {
+            return;
+        }
+        long due = (d + 1 - config.oversightReviewDays()) * DAY;
+        List<String> ids = new ArrayList<>(findings.keys());
+        ids.sort(null);
+        for (String id : ids) {
+            AuditFinding f = findings.get(id);
+            if (f.getKind() == FindingKind.OVERSIGHT_BREACH && f.getStatus() == FindingStatus.OPEN
+                    && f.getRaisedAt().toEpochMilli() <= due) {
+                AuditFinding closed = AuditFinding.newBuilder(f).setStatus(FindingStatus.CLOSED)
+                        .setClosedAt(Instant.ofEpochMilli((d + 1) * DAY)).setClosedValue(f.getValue())
+                        .setSummary(f.getSummary() + " Closed " + LocalDate.ofEpochDay(d) + ": the review period of "
+                                + config.oversightReviewDays() + " days has passed.")
+                        .build();
+                findings.put(id, closed);
+                out.add(closed);
+            }
+        }
+    }
+
+    static String digest(String s) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -6,21 +6,28 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.codingkpi.catalog.MetricCatalog;
+import org.codingkpi.compliance.audit.AuditFinding;
+import org.codingkpi.compliance.audit.FindingKind;
+import org.codingkpi.compliance.audit.FindingStatus;
 import org.codingkpi.kpi.Series;
 import org.codingkpi.metrics.KpiTotals;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The gauges of shared/spec/KPIS.md §5, computed at scrape time from the daily counts of every task
  * this instance owns, added up first (the statistics are not additive; the counts are):
- * {@code coding_em_level_share}, {@code coding_em_level_psi}, {@code coding_ai_acceptance_cusum}.
+ * {@code coding_em_level_share}, {@code coding_em_level_psi}, {@code coding_ai_acceptance_cusum} (both directions);
+ * and {@code coding_audit_findings_open} from the detector's findings ({@link #openFindings}).
  * Windows end with the last complete day of stream time, as the detector's evaluations do, so a
  * gauge and the findings agree.
  */
@@ -78,9 +85,40 @@ public final class ComplianceMetrics {
             }
             AcceptanceCusum.Result r = AcceptanceCusum.run(days, config.cusumBaselineDays(), config.cusumMinDaily(), config.cusumK(), config.cusumMinSigma());
             if (r.ready()) {
-                cusum.dataPoint(point(r.value(), "specialty", scope.getKey().get(0), "model_version", scope.getKey().get(1)));
+                cusum.dataPoint(point(r.value(), "specialty", scope.getKey().get(0), "model_version", scope.getKey().get(1), "direction", "up"));
+                cusum.dataPoint(point(r.down(), "specialty", scope.getKey().get(0), "model_version", scope.getKey().get(1), "direction", "down"));
             }
         }
+    }
+
+    /**
+     * {@code coding_audit_findings_open{kind}}: the findings OPEN in the findings state of the detector
+     * tasks active on this instance (every kind, 0 included). A finding lives in one detector partition,
+     * and a store query reads active tasks only (never a standby), so the sum over instances counts each
+     * open finding once: {@code sum by (kind) (coding_audit_findings_open)}. While a detector task is
+     * being restored after a rebalance its findings are missing from every instance for that time;
+     * when no detector store can be read now, no sample at all (the scrape keeps no stale zeros).
+     */
+    public static MetricSnapshot openFindings(Supplier<List<AuditFinding>> activeFindings) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name("coding_audit_findings_open")
+                .help(MetricCatalog.require("coding_audit_findings_open").help());
+        List<AuditFinding> all;
+        try {
+            all = activeFindings.get();
+        } catch (RuntimeException e) {
+            return b.build(); // not queryable now (starting, rebalancing)
+        }
+        Map<FindingKind, Integer> open = new EnumMap<>(FindingKind.class);
+        for (FindingKind k : FindingKind.values()) {
+            open.put(k, 0);
+        }
+        for (AuditFinding f : all) {
+            if (f.getStatus() == FindingStatus.OPEN) {
+                open.merge(f.getKind(), 1, Integer::sum);
+            }
+        }
+        open.forEach((kind, n) -> b.dataPoint(point(n, "kind", kind.name().toLowerCase(Locale.ROOT))));
+        return b.build();
     }
 
     /** Daily entries (labels ..., day) grouped by their other labels, in label order. */

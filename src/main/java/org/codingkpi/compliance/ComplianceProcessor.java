@@ -126,7 +126,14 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
             }
         }
         boolean[] counted = {false};
-        Observations.of(event, (scope, o) -> {
+        int[] breaches = {0};
+        Observations.of(event, config.oversightRules(), (scope, o) -> {
+            if (o.type() == Observation.BREACH) {
+                // a case, not a trend: to the detector at once, which raises the finding at once
+                context.forward(record.withKey(scope.getBytes(StandardCharsets.UTF_8)).withValue(o.encode()));
+                breaches[0]++;
+                return;
+            }
             String key = outboxKey(o.day(), scope);
             DayRecord r = outbox.get(key);
             if (r == null) {
@@ -139,6 +146,7 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
                 count(event, o.day());
             }
         });
+        sent += breaches[0];
         if (sent > 0) {
             kpi.add(Series.META.key(META_RECORDS), 0, sent);
         }

@@ -16,7 +16,13 @@ enum Scope {
     /** Coder: the rubber-stamping rule. */
     CODER('U', FindingKind.RUBBER_STAMPING_CODER, "rubber-stamping-coder", "coder"),
     /** Facility and specialty: the E/M level mix. */
-    EM('E', FindingKind.EM_LEVEL_SHIFT, "em-level-shift", "facility", "specialty");
+    EM('E', FindingKind.EM_LEVEL_SHIFT, "em-level-shift", "facility", "specialty"),
+    /**
+     * Rule, facility and encounter: an oversight breach (raised at once, not evaluated by day). The key
+     * spreads breaches over the detector's partitions and sends every breach of an encounter and rule to
+     * the same one; the finding scope is built from the observation, not from these labels.
+     */
+    OVERSIGHT('O', FindingKind.OVERSIGHT_BREACH, "oversight-breach", "rule", "facility", "encounter");
 
     private final char tag;
     private final FindingKind kind;

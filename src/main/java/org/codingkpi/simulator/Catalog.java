@@ -206,6 +206,8 @@ final class Catalog {
     static final String MODEL_V2 = "coder-llm-1.5";
     /** The model version of the rubber-stamp scenario. */
     static final String MODEL_TRUSTED = "coder-llm-2.0";
+    /** The model version of the degrading-model scenario. */
+    static final String MODEL_DEGRADING = "coder-llm-2.1";
 
     // --- denials (X12 CARC / RARC) -----------------------------------------------------------
 

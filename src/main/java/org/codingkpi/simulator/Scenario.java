@@ -22,7 +22,22 @@ public enum Scenario {
     /** From the scenario day, the office visits of FAC-NORTH drift toward 99214/99215 over three weeks. */
     EM_DRIFT("em-drift", "one facility's office E/M mix drifts toward 99214/99215"),
     /** From the scenario day, payer UHC denies five times as many claims for coding reasons. */
-    DENIAL_SPIKE("denial-spike", "one payer's coding denials spike");
+    DENIAL_SPIKE("denial-spike", "one payer's coding denials spike"),
+    /**
+     * Model version {@code coder-llm-2.1} rolls out on the scenario day and works as well as its
+     * predecessor for four weeks (its baseline); over the next three weeks it degrades: acceptance of
+     * its suggestions falls from about 80 % to 55 %, rejections double, and it suggests fewer of the
+     * final codes (recall from about 85 % to 60 %: coders add the rest by hand). AI codings carry
+     * their model version.
+     */
+    DEGRADING_MODEL("degrading-model", "a new model version whose acceptance and recall fall after four weeks"),
+    /**
+     * From the scenario day the autonomous coding engine is misrouted: about 3 % of inpatient
+     * encounters and of encounters with an expected charge of $25,000 or more are coded
+     * AUTONOMOUSLY, which the default mandatory-review rules forbid. AI codings carry their model
+     * version.
+     */
+    OVERSIGHT_BREACH("oversight-breach", "autonomous coding of inpatient and high-dollar encounters");
 
     private final String label;
     private final String description;

@@ -115,6 +115,8 @@ public final class Simulator implements Iterator<SimEvent> {
     private final int[][] coderPools;
     private final int rubberStampCoder;
     private final Scenario scenario;
+    /** The scenarios' own draws (oversight breach), apart from the encounters' streams. */
+    private final SplittableRandom scenarioRng;
     private final long scenarioMs;
 
     /** Version-2 decisions draw from their own stream, so the version-1 history underneath keeps its draws. */
@@ -176,6 +178,7 @@ public final class Simulator implements Iterator<SimEvent> {
         // one professional coder who accepts almost everything, almost instantly (rubber-stamp scenario)
         int[] prof = coderPools[2];
         this.rubberStampCoder = prof.length >= 4 ? prof[prof.length / 2] : -1;
+        this.scenarioRng = new SplittableRandom(config.seed() ^ 0x05CE_4A41_0000_0011L);
 
         this.v2 = config.version2();
         this.v2rng = new SplittableRandom(config.seed() ^ 0x5EED_0002_0000_0002L);
@@ -577,6 +580,9 @@ public final class Simulator implements Iterator<SimEvent> {
         if (scenario == Scenario.RUBBER_STAMP && t >= scenarioMs) {
             return Catalog.MODEL_TRUSTED;
         }
+        if (scenario == Scenario.DEGRADING_MODEL && t >= scenarioMs) {
+            return Catalog.MODEL_DEGRADING;
+        }
         return t < steadyMs ? Catalog.MODEL_V1 : Catalog.MODEL_V2;
     }
 
@@ -589,6 +595,40 @@ public final class Simulator implements Iterator<SimEvent> {
             return 0;
         }
         return Math.min(1.0, Math.max(0.0, (t - scenarioMs - 28 * DAY) / (28.0 * DAY)));
+    }
+
+    /** Degrading-model scenario: how far the model has degraded, 0 to 1 (four weeks after its roll-out, over three weeks). */
+    private double degradation(long t) {
+        if (scenario != Scenario.DEGRADING_MODEL) {
+            return 0;
+        }
+        return Math.min(1.0, Math.max(0.0, (t - scenarioMs - 28 * DAY) / (21.0 * DAY)));
+    }
+
+    /**
+     * Oversight-breach scenario: whether the misrouted autonomous engine codes this encounter (an
+     * inpatient or high-dollar one), drawn from the scenario's own stream so that the other
+     * encounters stay as in the clean run.
+     */
+    private boolean misrouted(Encounter enc, long t) {
+        return scenario == Scenario.OVERSIGHT_BREACH && t >= scenarioMs && t >= goLiveMs
+                && (enc.setting == Setting.INPATIENT || enc.expectedCharge >= 2_500_000L)
+                && scenarioRng.nextDouble() < 0.03;
+    }
+
+    /** The model behind a coding: the scenario's (degrading-model, oversight-breach), else version 2's, else none. */
+    private String modelOf(CodingMode mode, long t) {
+        String scenario = codingModel(mode, t);
+        if (scenario != null) {
+            return scenario;
+        }
+        return v2 && mode != CodingMode.MANUAL ? modelVersion(t) : null;
+    }
+
+    /** The model version an AI coding carries: only in the scenarios that need it (version 1 output stays as it was). */
+    private String codingModel(CodingMode mode, long t) {
+        boolean carries = scenario == Scenario.DEGRADING_MODEL || scenario == Scenario.OVERSIGHT_BREACH;
+        return carries && mode != CodingMode.MANUAL ? modelVersion(t) : null;
     }
 
     /** E/M drift scenario: probability that an office visit of the drifting facility is billed at the top two levels. */
@@ -607,6 +647,9 @@ public final class Simulator implements Iterator<SimEvent> {
     private void planCoding(Encounter enc, long t) {
         SplittableRandom r = enc.rng;
         enc.mode = modeFor(t, enc.setting, enc.specialty, r);
+        if (misrouted(enc, t)) {
+            enc.mode = CodingMode.AUTONOMOUS;
+        }
         boolean ai = enc.mode == CodingMode.AI_ASSISTED;
         boolean autonomous = enc.mode == CodingMode.AUTONOMOUS;
         enc.coder = autonomous ? -1 : coderFor(enc.setting, r);
@@ -617,11 +660,14 @@ public final class Simulator implements Iterator<SimEvent> {
         boolean stamp = scenario == Scenario.RUBBER_STAMP && enc.coder == rubberStampCoder && enc.coder >= 0;
         String model = modelVersion(t);
         double trust = trust(t);
+        double degraded = degradation(t);
         double acceptance = stamp ? 0.998 : switch (model) {
             case Catalog.MODEL_V1 -> 0.80;
             case Catalog.MODEL_V2 -> 0.84;
+            case Catalog.MODEL_DEGRADING -> 0.80 - 0.25 * degraded;
             default -> 0.82 + (0.97 - 0.82) * trust;
         };
+        double suggested = 0.85 - 0.25 * degraded; // the share of the final codes the AI suggests (its recall)
         for (String[] c : raw) {
             CodeSystem system = CodeSystem.valueOf(c[0]);
             String code = c[1];
@@ -629,7 +675,7 @@ public final class Simulator implements Iterator<SimEvent> {
             CodeSource source;
             if (autonomous) {
                 source = CodeSource.AUTONOMOUS;
-            } else if (ai && r.nextDouble() < 0.85) {
+            } else if (ai && r.nextDouble() < suggested) {
                 String alternative = r.nextDouble() < acceptance ? null : alternative(enc, system, code, r);
                 if (alternative == null) {
                     source = CodeSource.AI_ACCEPTED;
@@ -646,7 +692,7 @@ public final class Simulator implements Iterator<SimEvent> {
         if (ai) {
             // suggestions the coder rejected: codes the documentation does not support
             int rejected = 0;
-            double pReject = stamp ? 0.001 : 0.13 * (1 - 0.85 * trust);
+            double pReject = stamp ? 0.001 : 0.13 * (1 - 0.85 * trust) * (1 + degraded);
             for (int i = 0; i < raw.size(); i++) {
                 if (r.nextDouble() < pReject) {
                     rejected++;
@@ -745,7 +791,7 @@ public final class Simulator implements Iterator<SimEvent> {
         EncounterCoded event = new EncounterCoded(uuid(enc.rng), Instant.ofEpochMilli(t), enc.facility, enc.id,
                 enc.setting, Catalog.SPECIALTIES[enc.specialty], Catalog.PAYERS[enc.payer],
                 enc.coder < 0 ? null : coderIds[enc.coder], enc.revision, enc.mode, Instant.ofEpochMilli(enc.dischargedAt),
-                enc.firstCodingSeconds, enc.charge, enc.codes, v2 && enc.mode != CodingMode.MANUAL ? modelVersion(t) : null);
+                enc.firstCodingSeconds, enc.charge, enc.codes, modelOf(enc.mode, t));
         emit(event, EventType.EncounterCoded, enc.id, t, enc.encClock);
         maybeAudit(enc, event, t);
         if (enc.prebillRecode) {
@@ -774,8 +820,7 @@ public final class Simulator implements Iterator<SimEvent> {
         enc.charge = cents(enc.charge / 100.0 * (0.9 + 0.2 * r.nextDouble()));
         EncounterCoded event = new EncounterCoded(uuid(r), Instant.ofEpochMilli(t), enc.facility, enc.id, enc.setting,
                 Catalog.SPECIALTIES[enc.specialty], Catalog.PAYERS[enc.payer], coderIds[coder], enc.revision, mode,
-                Instant.ofEpochMilli(enc.dischargedAt), Math.max(30, Math.round(s)), enc.charge, enc.codes,
-                v2 && mode != CodingMode.MANUAL ? modelVersion(t) : null);
+                Instant.ofEpochMilli(enc.dischargedAt), Math.max(30, Math.round(s)), enc.charge, enc.codes, modelOf(mode, t));
         emit(event, EventType.EncounterCoded, enc.id, t, enc.encClock);
         maybeAudit(enc, event, t);
     }

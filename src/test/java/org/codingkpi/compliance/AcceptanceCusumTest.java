@@ -79,4 +79,26 @@ class AcceptanceCusumTest {
         assertThat(r.sigmaAtMeanVolume()).isPositive();
         assertThat(r.value()).isFinite();
     }
+
+    @Test
+    void theLowerCusumMirrorsTheUpperOneForAFall() {
+        // baseline μ = 0.8, σ(100) = 0.04
+        SortedMap<Long, double[]> d = days(new double[] {100, 80}, new double[] {100, 80}, new double[] {100, 80},
+                new double[] {100, 70},   // z = -2.5 → L = 2.0
+                new double[] {100, 74},   // z = -1.5 → L = 3.0
+                new double[] {100, 68});  // z = -3 → L = 5.5
+        AcceptanceCusum.Result r = AcceptanceCusum.run(d, 3, 10, 0.5, 0);
+        assertThat(r.down()).isCloseTo(5.5, within(1e-9));
+        assertThat(r.value(false)).isEqualTo(r.down());
+        assertThat(r.downRunStartDay()).isEqualTo(103L);
+        assertThat(r.value()).isEqualTo(0.0);
+        assertThat(r.runStartDay()).isEqualTo(Long.MIN_VALUE);
+
+        d.put(106L, new double[] {100, 92});  // z = 3: L = 2.0, S = 2.5
+        d.put(107L, new double[] {100, 92});  // L = 0: the run ends
+        AcceptanceCusum.Result after = AcceptanceCusum.run(d, 3, 10, 0.5, 0);
+        assertThat(after.down()).isEqualTo(0.0);
+        assertThat(after.downRunStartDay()).isEqualTo(Long.MIN_VALUE);
+        assertThat(after.value()).isCloseTo(5.0, within(1e-9));
+    }
 }

@@ -87,4 +87,26 @@ class AuditReportTest {
         String line = AuditReport.oneLine(finding("x", FindingStatus.OPEN, "2026-03-01T00:00:00Z", null));
         assertThat(line).contains("Rubber-stamping coder", "coder C030").doesNotContain("enc-a");
     }
+
+    @Test
+    void anOversightBreachShowsItsRuleAndSettingAndTheConsoleLineNotItsEncounter() throws Exception {
+        AvroTrust.ensure(); // a builder copied from a record resolves the enum classes
+        AuditFinding f = AuditFinding.newBuilder(finding("oversight-breach/inpatient/2026-02-28/0123456789abcdef", FindingStatus.OPEN,
+                        "2026-02-28T10:00:00Z", null))
+                .setKind(FindingKind.OVERSIGHT_BREACH)
+                .setScope(FindingScope.newBuilder().setFacility("FAC-NORTH").setSpecialty("cardiology").setModelVersion("m-2")
+                        .setSetting("INPATIENT").setRule("inpatient").build())
+                .setSampleEncounterIds(List.of("enc-77")).setSummary("An encounter at FAC-NORTH was coded AUTONOMOUSLY.").build();
+
+        assertThat(AuditReport.oneLine(f)).contains("Oversight breach", "setting INPATIENT", "rule inpatient").doesNotContain("enc-77");
+        JsonNode x = new ObjectMapper().readTree(AuditReport.json(List.of(f))).get("open").get(0);
+        assertThat(x.get("kind").asText()).isEqualTo("OVERSIGHT_BREACH");
+        assertThat(x.get("scope").get("rule").asText()).isEqualTo("inpatient");
+        assertThat(x.get("scope").get("setting").asText()).isEqualTo("INPATIENT");
+        // a version-1 kind keeps its JSON as it was
+        JsonNode v1 = new ObjectMapper().readTree(AuditReport.json(List.of(finding("x", FindingStatus.OPEN, "2026-03-01T00:00:00Z", null))));
+        assertThat(v1.get("open").get(0).get("scope").has("rule")).isFalse();
+        EventCodec codec = new EventCodec(new BundledSchemaRegistry());
+        assertThat(new AuditCodec(codec).decode(new AuditCodec(codec).encode("coding-kpi-audit", f))).isEqualTo(f);
+    }
 }

@@ -53,4 +53,25 @@ class ComplianceConfigTest {
         assertThatThrownBy(() -> ComplianceConfig.from(Map.of(ComplianceConfig.CODER_ACCEPTANCE, "1.5")))
                 .hasMessageContaining("audit.coder.acceptance");
     }
+
+    @Test
+    void oversightRulesComeFromTheRulesFileAndBreachesStayOpenForTheReviewPeriod(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        ComplianceConfig d = ComplianceConfig.defaults();
+        assertThat(d.oversightRules()).isEqualTo(org.codingkpi.kpi.OversightRule.DEFAULTS);
+        assertThat(d.oversightReviewDays()).isEqualTo(30);
+
+        java.nio.file.Path rules = dir.resolve("rules.yml");
+        java.nio.file.Files.writeString(rules, "rules:\n  - name: cardiology_inpatient\n    setting: INPATIENT\n    specialty: cardiology\n");
+        ComplianceConfig c = ComplianceConfig.from(Map.of("oversight.rules.file", rules.toString(),
+                ComplianceConfig.OVERSIGHT_REVIEW_DAYS, "0"));
+        assertThat(c.oversightRules()).extracting(org.codingkpi.kpi.OversightRule::name).containsExactly("cardiology_inpatient");
+        assertThat(c.oversightReviewDays()).isZero();
+
+        java.nio.file.Files.writeString(rules, "rules:\n  - name: x\n    min_charge: 5\n");
+        assertThatThrownBy(() -> ComplianceConfig.from(Map.of("oversight.rules.file", rules.toString())))
+                .hasMessageContaining("rules[0].min_charge").hasMessageContaining("unknown key");
+        assertThatThrownBy(() -> ComplianceConfig.from(Map.of(ComplianceConfig.OVERSIGHT_REVIEW_DAYS, "-1")))
+                .hasMessageContaining("audit.oversight.review.days");
+    }
 }

@@ -204,4 +204,129 @@ class ComplianceEngineTest {
         // bins [0,1) [1,2) [2,3) [3,5) ...: 2 + 2 + 4 + 2 → the 5th of 10 is in [2,3), 1 of its 4
         assertThat(ComplianceEngine.median(new long[] {2, 2, 4, 2, 0, 0, 0})).isCloseTo(2.25, within(1e-12));
     }
+
+    @Test
+    void acceptanceCollapseOpensWhenTheLowerCusumPassesHAndClosesWhenItFalls() {
+        String scope = Scope.ACCEPTANCE.key("CARDIOLOGY", "m-3");
+        List<AuditFinding> out = new ArrayList<>();
+        int[] acceptedPerHundred = {80, 80, 80, 65, 65, 90, 90};  // σ = 0.04, z = -3.75 a day: L = 3.25, 6.5; then z = 2.5: L = 3.5, 0.5
+        for (int i = 0; i < acceptedPerHundred.length; i++) {
+            for (int j = 0; j < 100; j++) {
+                boolean accepted = j < acceptedPerHundred[i];
+                engine.observe(scope, Observation.decision(D0 + i, accepted, 5, (accepted ? "A-" : "R-") + i + "-" + j));
+            }
+            out.addAll(engine.tick(0, after(D0 + i)));
+        }
+        assertThat(out).hasSize(2);
+        AuditFinding f = out.get(0);
+        assertThat(f.getFindingId()).isEqualTo("acceptance-collapse/CARDIOLOGY/m-3/2026-03-05");
+        assertThat(f.getKind()).isEqualTo(FindingKind.ACCEPTANCE_COLLAPSE);
+        assertThat(f.getStatus()).isEqualTo(FindingStatus.OPEN);
+        assertThat(f.getScope().getSpecialty()).isEqualTo("CARDIOLOGY");
+        assertThat(f.getScope().getModelVersion()).isEqualTo("m-3");
+        assertThat(f.getValue()).isCloseTo(6.5, within(1e-9));
+        assertThat(f.getThreshold()).isEqualTo(5.0);
+        assertThat(f.getCounts()).containsEntry("decisions", 200L).containsEntry("accepted", 130L).containsEntry("days", 2L);
+        assertThat(f.getSampleEncounterIds()).hasSize(5).allMatch(id -> id.startsWith("R-"));
+        assertThat(f.getSummary()).contains("collapsed").contains("lower CUSUM");
+
+        AuditFinding closed = out.get(1);
+        assertThat(closed.getFindingId()).isEqualTo(f.getFindingId());
+        assertThat(closed.getStatus()).isEqualTo(FindingStatus.CLOSED);
+        assertThat(closed.getClosedValue()).isCloseTo(3.5, within(1e-9));
+        assertThat(scopes.get(scope).downFindingId).isNull();
+        assertThat(scopes.get(scope).openFindingId).isNull();
+    }
+
+    private static Observation breachOf(String encounter, long atMs, String rule) {
+        return Observation.breach(atMs, encounter, new Observation.Breach(rule, "FAC-X", "cardiology", "m-2", "INPATIENT", 3_000_000L,
+                rule.equals("high_dollar") ? 2_500_000L : null));
+    }
+
+    @Test
+    void anOversightBreachIsRaisedAtOnceOnceAndClosesAfterTheReviewPeriod() {
+        long at = D0 * DAY + 10 * HOUR;
+        Observation o = breachOf("ENC-77", at, "high_dollar");
+        String key = Scope.OVERSIGHT.key("high_dollar", "FAC-X", "ENC-77");
+        List<AuditFinding> raised = engine.observe(key, o);
+
+        assertThat(raised).hasSize(1);
+        AuditFinding f = raised.get(0);
+        assertThat(f.getKind()).isEqualTo(FindingKind.OVERSIGHT_BREACH);
+        assertThat(f.getStatus()).isEqualTo(FindingStatus.OPEN);
+        assertThat(f.getFindingId()).startsWith("oversight-breach/high_dollar/2026-03-01/").doesNotContain("ENC-77");
+        assertThat(f.getRaisedAt().toEpochMilli()).isEqualTo(at);
+        assertThat(f.getScope().getRule()).isEqualTo("high_dollar");
+        assertThat(f.getScope().getSetting()).isEqualTo("INPATIENT");
+        assertThat(f.getScope().getFacility()).isEqualTo("FAC-X");
+        assertThat(f.getSampleEncounterIds()).containsExactly("ENC-77");
+        assertThat(f.getCounts()).containsEntry("charge_cents", 3_000_000L);
+        assertThat(f.getValue()).isEqualTo(30_000.0);
+        assertThat(f.getThreshold()).isEqualTo(25_000.0);
+        assertThat(f.getSummary()).doesNotContain("ENC-77").contains("high_dollar");
+
+        // redelivered, or another revision-1 coding of the same encounter: nothing new
+        assertThat(engine.observe(key, Observation.decode(o.encode()))).isEmpty();
+        // another rule for the same encounter is another finding
+        assertThat(engine.observe(Scope.OVERSIGHT.key("inpatient", "FAC-X", "ENC-77"), breachOf("ENC-77", at, "inpatient"))).hasSize(1);
+
+        // the review period (30 days by default) runs from the coding: still open at the end of D0 + 29
+        assertThat(engine.tick(0, after(D0 + 29))).isEmpty();
+        List<AuditFinding> closed = engine.tick(0, after(D0 + 30));
+        assertThat(closed).hasSize(2).allMatch(c -> c.getStatus() == FindingStatus.CLOSED);
+        assertThat(closed.get(0).getClosedAt().toEpochMilli()).isEqualTo((D0 + 31) * DAY);
+        assertThat(closed.get(0).getSummary()).contains("review period of 30 days");
+        assertThat(findings.get(f.getFindingId()).getStatus()).isEqualTo(FindingStatus.CLOSED);
+    }
+
+    @Test
+    void observationsOfAnAutonomousFirstCodingAreOneBreachPerRuleMatched() {
+        List<String> keys = new ArrayList<>();
+        List<Observation> breaches = new ArrayList<>();
+        java.util.function.BiConsumer<String, Observation> collect = (k, o) -> {
+            if (o.type() == Observation.BREACH) {
+                keys.add(k);
+                breaches.add(o);
+            }
+        };
+        java.time.Instant t = java.time.Instant.parse("2026-03-02T08:00:00Z");
+        Observations.of(org.codingkpi.TestEvents.coded("E1", t, t.plusSeconds(3600), 1, org.codingkpi.events.CodingMode.AUTONOMOUS)
+                .setChargeCents(3_000_000).build(), org.codingkpi.kpi.OversightRule.DEFAULTS, collect);
+        assertThat(breaches).extracting(o -> o.breach().rule()).containsExactly("inpatient", "high_dollar");
+        assertThat(breaches).allMatch(o -> o.encounterId().equals("E1") && o.breach().chargeCents() == 3_000_000L);
+        assertThat(Observation.decode(breaches.get(1).encode())).isEqualTo(breaches.get(1));
+
+        breaches.clear();
+        Observations.of(org.codingkpi.TestEvents.coded("E2", t, t.plusSeconds(3600), 1, org.codingkpi.events.CodingMode.AI_ASSISTED)
+                .setChargeCents(3_000_000).build(), org.codingkpi.kpi.OversightRule.DEFAULTS, collect);
+        Observations.of(org.codingkpi.TestEvents.coded("E3", t, t.plusSeconds(3600), 2, org.codingkpi.events.CodingMode.AUTONOMOUS)
+                .build(), org.codingkpi.kpi.OversightRule.DEFAULTS, collect);
+        assertThat(breaches).isEmpty();
+    }
+
+    @Test
+    void aScopeStateWrittenBeforeTheLowerCusumReadsWithoutACollapseEpisode() throws java.io.IOException {
+        // version 1 of the encoding, as a changelog written by the previous release holds it
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeLong(D0);
+            out.writeLong(D0 + 3);
+            out.writeBoolean(true);
+            out.writeBoolean(true);
+            out.writeUTF("acceptance-drift/CARDIOLOGY/m-2/2026-03-04");
+            out.writeDouble(6.5);
+        }
+        ScopeState old = ScopeState.decode(bytes.toByteArray());
+        assertThat(old.openFindingId).isEqualTo("acceptance-drift/CARDIOLOGY/m-2/2026-03-04");
+        assertThat(old.peak).isEqualTo(6.5);
+        assertThat(old.downFindingId).isNull();
+
+        old.downFindingId = "acceptance-collapse/CARDIOLOGY/m-2/2026-03-05";
+        old.downPeak = 7.0;
+        ScopeState again = ScopeState.decode(old.encode());
+        assertThat(again.downFindingId).isEqualTo(old.downFindingId);
+        assertThat(again.downPeak).isEqualTo(7.0);
+        assertThat(again.lastDay).isEqualTo(D0 + 3);
+    }
 }

@@ -76,4 +76,36 @@ class ScenarioDetectionTest {
     void denialSpikeScenarioIsForTheDenialKpisAndRaisesNoAuditFinding() {
         assertThat(ScenarioRun.run(simulation(Scenario.DENIAL_SPIKE, 400), DEFAULTS)).isEmpty();
     }
+
+    @Test
+    void degradingModelScenarioRaisesTheAcceptanceCollapseOfTheDegradingModel() {
+        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.DEGRADING_MODEL, 400), DEFAULTS);
+
+        assertThat(raised).isNotEmpty().allMatch(r -> r.finding().getKind() == FindingKind.ACCEPTANCE_COLLAPSE
+                && r.finding().getScope().getModelVersion().equals("coder-llm-2.1") && r.finding().getStatus() == FindingStatus.OPEN);
+        assertThat(raised).extracting(r -> r.finding().getFindingId()).doesNotHaveDuplicates();
+        // the model degrades from four weeks after its roll-out (day 73): the pilot specialties within
+        // three weeks of that
+        assertThat(raised).filteredOn(r -> List.of("GENERAL_MEDICINE", "CARDIOLOGY").contains(r.finding().getScope().getSpecialty()))
+                .hasSize(2).allMatch(r -> r.day() > SCENARIO + 28 && r.day() <= SCENARIO + 28 + 21);
+        assertThat(raised.get(0).finding().getObserved().get("acceptance_rate"))
+                .isLessThan(raised.get(0).finding().getBaseline().get("acceptance_rate"));
+    }
+
+    @Test
+    void oversightBreachScenarioRaisesABreachForEachMisroutedEncounterAtOnce() {
+        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.OVERSIGHT_BREACH, 400), DEFAULTS);
+
+        assertThat(raised).isNotEmpty().allMatch(r -> r.finding().getKind() == FindingKind.OVERSIGHT_BREACH);
+        List<ScenarioRun.Raised> opened = raised.stream().filter(r -> r.finding().getStatus() == FindingStatus.OPEN).toList();
+        assertThat(opened).extracting(r -> r.finding().getFindingId()).doesNotHaveDuplicates();
+        // the first within two days of the start of the misrouting (a coding follows its discharge)
+        assertThat(opened.get(0).day()).isBetween(SCENARIO, SCENARIO + 2);
+        assertThat(opened).allMatch(r -> r.day() >= SCENARIO && r.finding().getSampleEncounterIds().size() == 1);
+        assertThat(opened).extracting(r -> r.finding().getScope().getRule()).contains("inpatient", "high_dollar");
+        // closed after the 30-day review period, as raised: each closes once
+        List<ScenarioRun.Raised> closed = raised.stream().filter(r -> r.finding().getStatus() == FindingStatus.CLOSED).toList();
+        assertThat(closed).isNotEmpty().allMatch(r -> r.day() >= SCENARIO + 30);
+        assertThat(closed).extracting(r -> r.finding().getFindingId()).doesNotHaveDuplicates();
+    }
 }

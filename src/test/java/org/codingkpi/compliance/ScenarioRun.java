@@ -54,7 +54,11 @@ final class ScenarioRun {
                     nextTick = (Math.floorDiv(t, HOUR) + 1) * HOUR;
                 }
             }
-            Observations.of(e.event(), engine::observe);
+            Observations.of(e.event(), config.oversightRules(), (scope, o) -> {
+                for (AuditFinding f : engine.observe(scope, o)) {
+                    out.add(new Raised((int) (Math.floorDiv(f.getRaisedAt().toEpochMilli(), DAY) - startDay), f));
+                }
+            });
         }
         return out;
     }

@@ -4,8 +4,11 @@ import org.codingkpi.events.AiSuggestionReviewed;
 import org.codingkpi.events.ClaimDenied;
 import org.codingkpi.events.ClaimPaid;
 import org.codingkpi.events.CodeEntry;
+import org.codingkpi.events.CodeSource;
+import org.codingkpi.events.CodingMode;
 import org.codingkpi.events.Decision;
 import org.codingkpi.events.EncounterCoded;
+import org.codingkpi.events.Setting;
 import org.codingkpi.kpi.DenialCategorizer;
 import org.codingkpi.simulator.Scenario;
 import org.codingkpi.simulator.SimEvent;
@@ -116,10 +119,66 @@ class ScenarioSimulationTest {
         return coding / (double) remittances;
     }
 
+    /** Of the codes of revision-1 AI_ASSISTED codings with this model version in the period, the share the AI suggested. */
+    private static double recall(List<SimEvent> events, String model, Instant from, Instant to) {
+        long all = 0;
+        long suggested = 0;
+        for (SimEvent e : events) {
+            if (e.event() instanceof EncounterCoded c && c.getRevision() == 1 && c.getCodingMode() == CodingMode.AI_ASSISTED
+                    && model.equals(c.getModelVersion()) && !c.getOccurredAt().isBefore(from) && c.getOccurredAt().isBefore(to)) {
+                for (CodeEntry code : c.getCodes()) {
+                    all++;
+                    suggested += code.getSource() == CodeSource.AI_ACCEPTED || code.getSource() == CodeSource.AI_MODIFIED ? 1 : 0;
+                }
+            }
+        }
+        return suggested / (double) all;
+    }
+
+    private static boolean breach(SimEvent e) {
+        return e.event() instanceof EncounterCoded c && c.getRevision() == 1 && c.getCodingMode() == CodingMode.AUTONOMOUS
+                && (c.getSetting() == Setting.INPATIENT || c.getChargeCents() >= 2_500_000L);
+    }
+
+    @Test
+    void byDefaultCodingsCarryNoModelVersionAndNoAutonomousCodingBreaksAMandatoryReviewRule() {
+        List<SimEvent> events = run(Scenario.NONE);
+        assertThat(events).noneMatch(e -> e.event() instanceof EncounterCoded c && c.getModelVersion() != null);
+        assertThat(events).noneMatch(ScenarioSimulationTest::breach);
+    }
+
+    @Test
+    void degradingModelLosesAcceptanceAndRecallFourWeeksAfterItsRollOut() {
+        List<SimEvent> events = run(Scenario.DEGRADING_MODEL);
+        Instant degrading = SCENARIO_START.plusSeconds(28 * 86400L);
+        Instant degraded = SCENARIO_START.plusSeconds(38 * 86400L);
+        Instant end = BASE.start().plusSeconds(BASE.days() * 86400L);
+        assertThat(events).noneMatch(e -> e.event() instanceof AiSuggestionReviewed a
+                && a.getModelVersion().equals("coder-llm-2.1") && a.getOccurredAt().isBefore(SCENARIO_START));
+        double acceptanceBefore = acceptance(events, a -> a.getModelVersion().equals("coder-llm-2.1") && a.getOccurredAt().isBefore(degrading));
+        double acceptanceAfter = acceptance(events, a -> a.getModelVersion().equals("coder-llm-2.1") && a.getOccurredAt().isAfter(degraded));
+        assertThat(acceptanceBefore - acceptanceAfter).isGreaterThan(0.08);
+        double recallBefore = recall(events, "coder-llm-2.1", SCENARIO_START, degrading);
+        double recallAfter = recall(events, "coder-llm-2.1", degraded, end);
+        assertThat(recallBefore).isBetween(0.8, 0.9);
+        assertThat(recallBefore - recallAfter).isGreaterThan(0.08);
+    }
+
+    @Test
+    void oversightBreachCodesInpatientAndHighDollarEncountersAutonomouslyFromTheScenarioDay() {
+        List<SimEvent> events = run(Scenario.OVERSIGHT_BREACH);
+        List<EncounterCoded> breaches = events.stream().filter(ScenarioSimulationTest::breach).map(e -> (EncounterCoded) e.event()).toList();
+        assertThat(breaches).hasSizeGreaterThan(20).allMatch(c -> !c.getOccurredAt().isBefore(SCENARIO_START) && c.getModelVersion() != null);
+        assertThat(breaches).anyMatch(c -> c.getSetting() == Setting.INPATIENT)
+                .anyMatch(c -> c.getChargeCents() >= 2_500_000L);
+    }
+
     @Test
     void scenariosAreNamedAsOnTheCommandLine() {
         assertThat(Scenario.parse("rubber-stamp")).isEqualTo(Scenario.RUBBER_STAMP);
         assertThat(Scenario.parse("EM_DRIFT")).isEqualTo(Scenario.EM_DRIFT);
+        assertThat(Scenario.parse("degrading-model")).isEqualTo(Scenario.DEGRADING_MODEL);
+        assertThat(Scenario.parse("oversight-breach")).isEqualTo(Scenario.OVERSIGHT_BREACH);
         assertThatThrownBy(() -> Scenario.parse("upcoding")).hasMessageContaining("none, rubber-stamp, em-drift, denial-spike");
         assertThat(BASE.scenarioStart()).isEqualTo(BASE.goLive().plusSeconds(15 * 86400L));
     }

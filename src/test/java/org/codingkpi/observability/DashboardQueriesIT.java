@@ -52,11 +52,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardQueriesIT {
 
-    /** Drift gauges, published once a baseline period has passed in stream time. */
+    /**
+     * Families a panel may find empty: the KPIS.md §5 drift gauges, published once a baseline period
+     * has passed in stream time; and the version-2 auditors' counters that the demo's feed makes
+     * rarely or never (QA audits come a few percent of codings at a time; autonomous codings that a
+     * mandatory-review rule forbids: only the oversight-breach scenario makes them).
+     */
     static final Set<String> AFTER_BASELINE = Set.of(
             "coding_em_level_share",
             "coding_em_level_psi",
-            "coding_ai_acceptance_cusum");
+            "coding_ai_acceptance_cusum",
+            "coding_oversight_breaches_total",
+            "coding_qa_audits_total",
+            "coding_qa_dollar_impact_dollars_total");
 
     /**
      * Demo options: half a simulated day per second, so that AI go-live (30 simulated days in)
