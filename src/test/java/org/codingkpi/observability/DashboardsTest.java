@@ -38,6 +38,7 @@ class DashboardsTest {
                 "coding-executive-roi", Set.of("datasource", "job", "instance", "facility", "setting", "window", "coder_hourly_cost"),
                 "coding-operations", Set.of("datasource", "job", "instance", "facility", "setting", "specialty", "window"),
                 "coding-denials", Set.of("datasource", "job", "instance", "facility", "setting", "payer", "window"),
+                "coding-revenue-cycle", Set.of("datasource", "job", "instance", "facility", "setting", "payer", "window"),
                 "coding-ai-governance", Set.of("datasource", "job", "instance", "facility", "specialty", "model_version", "window"),
                 "coding-pipeline-health", Set.of("datasource", "job", "instance"));
 
