@@ -831,8 +831,8 @@ def denials():
                                        "CodingAiCodingDenialsAboveHuman", [])])
 
 
-# Claim adjustment reason codes (CARC) the dashboards spell out: the codes of the default denial
-# categories and the commonest others, abridged from the X12 code list (x12.org, Claim Adjustment
+# Claim adjustment reason codes (CARC) the dashboards spell out: every code of the default denial
+# categories (DashboardsTest checks them against the pipeline's mapping) and the commonest others, abridged from the X12 code list (x12.org, Claim Adjustment
 # Reason Codes). A code not listed here shows as its number.
 CARC_DESCRIPTIONS = {
     "1": "Deductible amount",
@@ -858,6 +858,9 @@ CARC_DESCRIPTIONS = {
     "50": "Non-covered: not deemed a medical necessity by the payer",
     "55": "Procedure/treatment/drug deemed experimental/investigational by the payer",
     "56": "Procedure/treatment not deemed proven to be effective by the payer",
+    "57": "(deactivated) Information submitted does not support this level of service, this many "
+          "services, this length of service, this dosage, or this day's supply",
+    "62": "(deactivated) Payment denied/reduced for absent or exceeded precertification/authorization",
     "96": "Non-covered charge(s)",
     "97": "Benefit included in the payment/allowance for another service/procedure already adjudicated",
     "109": "Claim/service not covered by this payer/contractor: send it to the correct payer",
