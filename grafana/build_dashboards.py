@@ -740,7 +740,7 @@ def denials():
     L.row("Initial denials by payer and category")
     L.add(timeseries("Initial denial rate by payer (claims)", "Per payer: initial denials per "
                      "first adjudication. A payer jumping away from its usual level is what "
-                     "CodingDenialSpike pages on (annotations on this dashboard).",
+                     "CodingDenialSpike opens a ticket for (annotations on this dashboard).",
                      [(Q["idr_by_payer"], "{{payer}}")], "percentunit"), 12, 8)
     L.add(timeseries("Initial denial rate by payer (dollars)", "Per payer: gross charges of "
                      "initially denied claims per billed charges. Higher than the claim rate "
@@ -804,6 +804,241 @@ def denials():
                      [alert_annotation("Denial spikes", "CodingDenialSpike", ["payer"]),
                       alert_annotation("AI-coded denials above human-coded",
                                        "CodingAiCodingDenialsAboveHuman", [])])
+
+
+# Claim adjustment reason codes (CARC) the dashboards spell out: every code of the default denial
+# categories (DashboardsTest checks them against the pipeline's mapping) and the commonest others, abridged from the X12 code list (x12.org, Claim Adjustment
+# Reason Codes). A code not listed here shows as its number.
+CARC_DESCRIPTIONS = {
+    "1": "Deductible amount",
+    "2": "Coinsurance amount",
+    "3": "Co-payment amount",
+    "4": "Procedure code inconsistent with the modifier used, or a required modifier is missing",
+    "5": "Procedure code/type of bill inconsistent with the place of service",
+    "6": "Procedure/revenue code inconsistent with the patient's age",
+    "7": "Procedure/revenue code inconsistent with the patient's gender",
+    "8": "Procedure code inconsistent with the provider type/specialty (taxonomy)",
+    "9": "Diagnosis inconsistent with the patient's age",
+    "10": "Diagnosis inconsistent with the patient's gender",
+    "11": "Diagnosis inconsistent with the procedure",
+    "15": "Authorization number missing, invalid, or does not apply to the billed services or provider",
+    "16": "Claim/service lacks information or has submission/billing error(s)",
+    "18": "Exact duplicate claim/service",
+    "26": "Expenses incurred prior to coverage",
+    "27": "Expenses incurred after coverage terminated",
+    "29": "The time limit for filing has expired",
+    "31": "Patient cannot be identified as our insured",
+    "33": "Insured has no dependent coverage",
+    "45": "Charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement",
+    "50": "Non-covered: not deemed a medical necessity by the payer",
+    "55": "Procedure/treatment/drug deemed experimental/investigational by the payer",
+    "56": "Procedure/treatment not deemed proven to be effective by the payer",
+    "57": "(deactivated) Information submitted does not support this level of service, this many "
+          "services, this length of service, this dosage, or this day's supply",
+    "62": "(deactivated) Payment denied/reduced for absent or exceeded precertification/authorization",
+    "96": "Non-covered charge(s)",
+    "97": "Benefit included in the payment/allowance for another service/procedure already adjudicated",
+    "109": "Claim/service not covered by this payer/contractor: send it to the correct payer",
+    "146": "Diagnosis was invalid for the date(s) of service reported",
+    "151": "Information submitted does not support this many/frequency of services",
+    "167": "This (these) diagnosis(es) is (are) not covered",
+    "177": "Patient has not met the required eligibility requirements",
+    "181": "Procedure code was invalid on the date of service",
+    "182": "Procedure modifier was invalid on the date of service",
+    "189": "Not otherwise classified or unlisted procedure code billed when a specific code exists",
+    "197": "Precertification/authorization/notification/pre-treatment absent",
+    "198": "Precertification/notification/authorization/pre-treatment exceeded",
+    "199": "Revenue code and procedure code do not match",
+    "204": "Service/equipment/drug not covered under the patient's current benefit plan",
+    "234": "This procedure is not paid separately",
+    "236": "Procedure or procedure/modifier combination not compatible with another on the same day (NCCI)",
+    "252": "An attachment/other documentation is required to adjudicate this claim/service",
+}
+
+
+def carc_mapping(panel, column="carc"):
+    """Shows the CARC column of a table as "<code> <description>" (a Grafana value mapping: the
+    table travels inside the dashboard, no lookup file or recording rule needed)."""
+    options = {code: {"text": f"{code} {text}", "index": i}
+               for i, (code, text) in enumerate(CARC_DESCRIPTIONS.items())}
+    panel["fieldConfig"]["overrides"].append({
+        "matcher": {"id": "byName", "options": column},
+        "properties": [{"id": "mappings", "value": [{"type": "value", "options": options}]},
+                       {"id": "custom.width", "value": 560}]})
+    return panel
+
+
+def revenue_cycle():
+    FS = 'facility=~"$facility",setting=~"$setting"'
+    FP = 'facility=~"$facility",payer=~"$payer"'
+    F = 'facility=~"$facility",setting=~"$setting",payer=~"$payer"'
+    P = 'payer=~"$payer"'
+    # average daily gross charges billed over 90 days (recording rule from hourly rates, per job,
+    # facility and payer; the pipeline's instances are summed in it)
+    GROSS_F = 'coding:gross_charges_billed_per_day:avg90d{job=~"$job",facility=~"$facility"}'
+    GROSS_FP = 'coding:gross_charges_billed_per_day:avg90d{job=~"$job",facility=~"$facility",payer=~"$payer"}'
+    OVER_90 = 'age=~"90-120d|120d[+]"'
+
+    def quantile(q, metric, sel, by=""):
+        by = f"le, {by}" if by else "le"
+        return f"histogram_quantile({q}, sum by ({by}) (rate({metric}_bucket{{{sel}}}[$window]))) / 86400"
+
+    top_reasons = (f"topk(10, sum by (group, carc) (increase(coding_claim_denial_reason_dollars_total"
+                   f"{{{P}}}[$window])))")
+    Q = {
+        "dnfb_dollars": f"sum(coding_dnfb_charges_dollars{{{FS}}})",
+        "dnfb_days": f"sum(coding_dnfb_charges_dollars{{facility=~\"$facility\"}}) / (sum({GROSS_F}) > 0)",
+        "dnfb_dollars_by_age": f"sum by (age) (coding_dnfb_charges_dollars{{{FS}}})",
+        "dnfb_encounters_by_age": f"sum by (age) (coding_dnfb_encounters{{{FS}}})",
+        "dnfb_days_by_age": f"sum by (age) (coding_dnfb_charges_dollars{{facility=~\"$facility\"}})"
+                            f" / on () group_left () (sum({GROSS_F}) > 0)",
+        "bill_lag_p50": quantile(0.5, "coding_bill_lag_seconds", FS),
+        "bill_lag_p50_by_setting": quantile(0.5, "coding_bill_lag_seconds", FS, "setting"),
+        "bill_lag_p90_by_setting": quantile(0.9, "coding_bill_lag_seconds", FS, "setting"),
+        "ar_dollars": f"sum(coding_ar_open_dollars{{{FP}}})",
+        "ar_days": f"sum(coding_ar_open_dollars{{{FP}}}) / (sum({GROSS_FP}) > 0)",
+        "ar_over_90": f"(sum(coding_ar_open_dollars{{{FP},{OVER_90}}}) or vector(0))"
+                      f" / (sum(coding_ar_open_dollars{{{FP}}}) > 0)",
+        "ar_dollars_by_age": f"sum by (age) (coding_ar_open_dollars{{{FP}}})",
+        "ar_days_by_payer": f"sum by (payer) (coding_ar_open_dollars{{{FP}}}) / (sum by (payer) ({GROSS_FP}) > 0)",
+        "ar_over_90_by_payer": f"(sum by (payer) (coding_ar_open_dollars{{{FP},{OVER_90}}})"
+                               f" or 0 * sum by (payer) (coding_ar_open_dollars{{{FP}}}))"
+                               f" / (sum by (payer) (coding_ar_open_dollars{{{FP}}}) > 0)",
+        "ar_dollars_by_payer_age": f"sum by (payer, age) (coding_ar_open_dollars{{{FP}}})",
+        "ar_claims_by_payer_age": f"sum by (payer, age) (coding_ar_open_claims{{{FP}}})",
+        "gross_per_day": f"sum(rate(coding_claims_submitted_dollars_total{{{F}}}[$window])) * 86400",
+        "submitted_by_frequency": f"sum by (frequency) (increase(coding_claims_submitted_total{{{F}}}[$window]))",
+        "reason_dollars": top_reasons,
+        "reason_count": f"sum by (group, carc) (increase(coding_claim_denial_reasons_total{{{P}}}[$window]))"
+                        f" and on (group, carc) {top_reasons}",
+        "resolution_p50": quantile(0.5, "coding_denial_resolution_seconds", P),
+        "resolution_p50_by_payer": quantile(0.5, "coding_denial_resolution_seconds", P, "payer"),
+        "resolution_p90_by_payer": quantile(0.9, "coding_denial_resolution_seconds", P, "payer"),
+        "resolution_p50_by_category": quantile(0.5, "coding_denial_resolution_seconds", P, "category"),
+        "reversed_count": f"sum(increase(coding_claims_reversed_total{{{F}}}[$window])) or vector(0)",
+        "reversed_dollars": f"sum(increase(coding_claims_reversed_dollars_total{{{F}}}[$window])) or vector(0)",
+        "net_paid": f"sum(increase(coding_claims_paid_dollars_total{{{F}}}[$window]))"
+                    f" - (sum(increase(coding_claims_reversed_dollars_total{{{F}}}[$window])) or vector(0))",
+        "paid_per_day": f"sum(rate(coding_claims_paid_dollars_total{{{F}}}[$window])) * 86400",
+        "reversed_per_day": f"(sum(rate(coding_claims_reversed_dollars_total{{{F}}}[$window])) or vector(0)) * 86400",
+        "net_paid_per_day": f"(sum(rate(coding_claims_paid_dollars_total{{{F}}}[$window]))"
+                            f" - (sum(rate(coding_claims_reversed_dollars_total{{{F}}}[$window])) or vector(0))) * 86400",
+        "reversed_by_payer": f"sum by (payer) (increase(coding_claims_reversed_total{{{F}}}[$window]))",
+        "reversed_dollars_by_payer": f"sum by (payer) (increase(coding_claims_reversed_dollars_total{{{F}}}[$window]))",
+        "reversed_share_by_payer": f"sum by (payer) (increase(coding_claims_reversed_dollars_total{{{F}}}[$window]))"
+                                   f" / (sum by (payer) (increase(coding_claims_paid_dollars_total{{{F}}}[$window])) > 0)",
+        "payment_time_unknown": f"sum(increase(coding_claims_payment_time_unknown_total{{{P}}}[$window])) or vector(0)",
+    }
+    DAYS_HELP = ("Days = open dollars / average daily gross charges billed (ORIGINAL claims) over the "
+                 "last 90 days, a recorded 90-day average per pipeline, facility and payer over all the "
+                 "pipeline's instances: read days with Instance = All.")
+    L = Layout()
+    L.row("At a glance")
+    L.add(stat("DNFB", "Expected charges of encounters discharged and not final billed (no claim "
+               "sent yet). Good: low and steady.", [(Q["dnfb_dollars"], "")], "currencyUSD",
+               [(None, "blue")], decimals=0), 4, 5)
+    L.add(stat("DNFB days", "DNFB dollars in days of gross charges. " + DAYS_HELP + " Good: under 5 "
+               "days (CodingDnfbDaysHigh above 5 for 2 hours).", [(Q["dnfb_days"], "")], "d",
+               [(None, GREEN), (4, YELLOW), (5, RED)], decimals=1), 4, 5)
+    L.add(stat("Bill lag, median", "Median days from discharge to the first claim (first non-VOID "
+               "submission of each claim) over the window.", [(Q["bill_lag_p50"], "")], "d",
+               [(None, GREEN), (5, YELLOW), (7, RED)], decimals=1), 4, 5)
+    L.add(stat("A/R days", "Open accounts receivable (billed dollars of claims submitted and not "
+               "paid) in days of gross charges. " + DAYS_HELP + " Good: under 40 days.",
+               [(Q["ar_days"], "")], "d", [(None, GREEN), (40, YELLOW), (50, RED)], decimals=1), 4, 5)
+    L.add(stat("A/R over 90 days", "Share of open A/R dollars whose first submission is more than 90 "
+               "days old. Good: under 15%; CodingArOver90DaysHigh fires per payer above 25%.",
+               [(Q["ar_over_90"], "")], "percentunit", [(None, GREEN), (0.15, YELLOW), (0.25, RED)],
+               decimals=1), 4, 5)
+    L.add(stat("Net paid (window)", "Payments minus reversals (payments taken back) over the window.",
+               [(Q["net_paid"], "")], "currencyUSD", [(None, "blue")], decimals=0), 4, 5)
+    L.row("DNFB and bill lag")
+    L.add(timeseries("DNFB dollars by age", "Expected charges not final billed, by time since "
+                     "discharge. Money ageing into 3-7d and 7d+ is waiting on coding, documentation "
+                     "or billing edits.", [(Q["dnfb_dollars_by_age"], "{{age}}")], "currencyUSD",
+                     stack=True), 8, 8)
+    L.add(timeseries("DNFB days by age", "DNFB dollars of each age bucket in days of gross charges "
+                     "(the buckets add up to DNFB days). " + DAYS_HELP,
+                     [(Q["dnfb_days_by_age"], "{{age}}")], "d", stack=True,
+                     steps=[(None, GREEN), (5, RED)], show_thresholds=True), 8, 8)
+    L.add(timeseries("DNFB encounters by age", "Encounters discharged and not final billed, by "
+                     "time since discharge.", [(Q["dnfb_encounters_by_age"], "{{age}}")], "short",
+                     stack=True), 8, 8)
+    L.add(timeseries("Bill lag p50 / p90 by setting", "Days from discharge to the first claim, "
+                     "median and 90th percentile per setting (buckets 1d .. 60d, interpolated).",
+                     [(Q["bill_lag_p50_by_setting"], "p50 {{setting}}"),
+                      (Q["bill_lag_p90_by_setting"], "p90 {{setting}}")], "d"), 12, 8)
+    L.add(timeseries("Gross charges billed per day", "Billed dollars of ORIGINAL claims per day "
+                     "over the window: the denominator of DNFB and A/R days (which uses its 90-day "
+                     "average).", [(Q["gross_per_day"], "gross charges")], "currencyUSD"), 6, 8)
+    L.add(bargauge("Claims submitted by frequency (window)", "ClaimSubmitted events by frequency: "
+                   "ORIGINAL, REPLACEMENT (rebills) and VOID. Many replacements mean claims go out "
+                   "before they are right.", [(Q["submitted_by_frequency"], "{{frequency}}")],
+                   "short", [(None, "blue")]), 6, 8)
+    L.row("Accounts receivable")
+    L.add(timeseries("A/R dollars by age bucket", "Open A/R (billed dollars of the latest non-VOID "
+                     "submission) by time since the first submission.",
+                     [(Q["ar_dollars_by_age"], "{{age}}")], "currencyUSD", stack=True), 8, 8)
+    L.add(timeseries("A/R days by payer", "Per payer: open A/R dollars / the payer's average daily "
+                     "gross charges billed. " + DAYS_HELP, [(Q["ar_days_by_payer"], "{{payer}}")],
+                     "d"), 8, 8)
+    L.add(timeseries("Share of A/R over 90 days by payer", "Per payer: open A/R dollars more than "
+                     "90 days after the first submission, per open A/R dollar. CodingArOver90DaysHigh "
+                     "fires above 25% (on at least 10 such claims).",
+                     [(Q["ar_over_90_by_payer"], "{{payer}}")], "percentunit",
+                     steps=[(None, GREEN), (0.25, RED)], show_thresholds=True), 8, 8)
+    L.add(table("A/R by payer and age bucket", "Open A/R per payer and age bucket (time since the "
+                "first submission): dollars and claims, largest first.",
+                [(Q["ar_dollars_by_payer_age"], ""), (Q["ar_claims_by_payer_age"], "")],
+                "short", ["Open A/R", "Open claims"], units=["currencyUSD", "short"]), 24, 8)
+    L.row("Denial reasons and resolution")
+    L.add(carc_mapping(table("Top denial reasons by dollars (window)", "The 10 claim adjustment "
+                             "reasons (group and CARC, with its description) of initial denials "
+                             "with the most adjusted dollars over the window: groups CO, OA and PI, "
+                             "one count per adjustment entry.",
+                             [(Q["reason_dollars"], ""), (Q["reason_count"], "")], "short",
+                             ["Adjusted dollars", "Adjustments"], sort_by="Adjusted dollars",
+                             units=["currencyUSD", "short"])), 12, 10)
+    L.add(timeseries("Denial to resolution p50 / p90 by payer", "Days from an initial denial to the "
+                     "payment that overturned it, median and 90th percentile per payer (buckets 7d "
+                     ".. 180d, interpolated). Only denials that were overturned count.",
+                     [(Q["resolution_p50_by_payer"], "p50 {{payer}}"),
+                      (Q["resolution_p90_by_payer"], "p90 {{payer}}")], "d"), 12, 10)
+    L.add(stat("Denial to resolution, median", "Median days from an initial denial to its "
+               "overturning payment, over the window.", [(Q["resolution_p50"], "")], "d",
+               [(None, "blue")], decimals=1), 6, 6)
+    L.add(bargauge("Denial to resolution by category, median", "Median days from an initial denial "
+                   "to its overturning payment, by the denial's category.",
+                   [(Q["resolution_p50_by_category"], "{{category}}")], "d", [(None, "blue")]), 18, 6)
+    L.row("Reversals and net paid")
+    L.add(stat("Reversals (window)", "ClaimReversed events (payments taken back, partly or wholly) "
+               "over the window. A reversal reopens the claim in A/R.",
+               [(Q["reversed_count"], "")], "short", [(None, "blue")], decimals=0), 4, 5)
+    L.add(stat("Reversed dollars (window)", "Dollars of payments taken back over the window.",
+               [(Q["reversed_dollars"], "")], "currencyUSD", [(None, "blue")], decimals=0), 4, 5)
+    L.add(stat("Payments with unknown submission time (window)", "ClaimPaid events whose claim's "
+               "submission time is unknown: counted everywhere but left out of days to payment.",
+               [(Q["payment_time_unknown"], "")], "short", [(None, GREEN), (1, YELLOW)], decimals=0),
+          4, 5)
+    L.add(timeseries("Paid, reversed and net paid per day", "Payments, reversals and net paid "
+                     "(paid − reversed) in dollars per day over the window.",
+                     [(Q["paid_per_day"], "paid"), (Q["reversed_per_day"], "reversed"),
+                      (Q["net_paid_per_day"], "net paid")], "currencyUSD"), 12, 10)
+    L.add(table("Reversals by payer (window)", "Reversals per payer over the window: count, dollars "
+                "and reversed dollars per paid dollar.",
+                [(Q["reversed_by_payer"], ""), (Q["reversed_dollars_by_payer"], ""),
+                 (Q["reversed_share_by_payer"], "")], "short",
+                ["Reversals", "Reversed", "Reversed per paid $"],
+                sort_by="Reversed", units=["short", "currencyUSD", "percentunit"]), 12, 5)
+    return dashboard("coding-revenue-cycle", "Coding KPIs / Revenue cycle",
+                     "The billing side: DNFB and bill lag, accounts receivable by payer and age, "
+                     "top denial reasons, denial to resolution, reversals and net paid.",
+                     [query_var("facility", "Facility"), query_var("setting", "Setting"),
+                      query_var("payer", "Payer"), window_var("7d", WINDOW_HELP)],
+                     L, "now-30d",
+                     [alert_annotation("DNFB days high", "CodingDnfbDaysHigh", ["facility"]),
+                      alert_annotation("A/R over 90 days high", "CodingArOver90DaysHigh", ["payer"]),
+                      alert_annotation("Denial spikes", "CodingDenialSpike", ["payer"])])
 
 
 DRIFT_NO_DATA = ("No data yet: the drift gauges appear once the E/M baseline period and the "
@@ -1149,6 +1384,7 @@ DASHBOARDS = {
     "executive-roi.json": executive_roi,
     "coding-operations.json": coding_operations,
     "denials.json": denials,
+    "revenue-cycle.json": revenue_cycle,
     "ai-governance.json": ai_governance,
     "pipeline-health.json": pipeline_health,
 }

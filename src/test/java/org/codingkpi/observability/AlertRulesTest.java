@@ -49,15 +49,15 @@ class AlertRulesTest {
     }
 
     /**
-     * 28- and 30-day windows come from 1-hour recordings (avg_over_time of a 1h rate, or
+     * 28-, 30- and 90-day windows come from 1-hour recordings (avg_over_time of a 1h rate, or
      * sum_over_time of a 1h increase sampled hourly), in groups evaluated less often than every
-     * minute but within Prometheus's 5-minute lookback; no rule reads raw series over 28-30 days.
+     * minute but within Prometheus's 5-minute lookback; no rule reads raw series over 28-90 days.
      */
     @Test
     void longWindowsAreBuiltFromHourlyRecordingsInGroupsWithALongerInterval() throws Exception {
-        Pattern longRange = Pattern.compile("\\[(28|30)d(:1h)?]");
-        Pattern hourly = Pattern.compile("avg_over_time\\(coding:[a-z0-9_]+:rate1h(\\{[^}]*})?\\[(28|30)d]\\)"
-                + "|sum_over_time\\(coding:[a-z0-9_]+:increase1h(\\{[^}]*})?\\[(28|30)d:1h]\\)");
+        Pattern longRange = Pattern.compile("\\[(28|30|90)d(:1h)?]");
+        Pattern hourly = Pattern.compile("avg_over_time\\(coding:[a-z0-9_]+:rate1h(\\{[^}]*})?\\[(28|30|90)d]\\)"
+                + "|sum_over_time\\(coding:[a-z0-9_]+:increase1h(\\{[^}]*})?\\[(28|30|90)d:1h]\\)");
         int longRules = 0;
         for (Path file : files(RULES, ".yml")) {
             for (JsonNode group : Tools.readYaml(file).path("groups")) {
@@ -70,14 +70,14 @@ class AlertRulesTest {
                     }
                     longRules++;
                     assertThat(longRange.matcher(hourly.matcher(expr).replaceAll("")).find())
-                            .as(name + ": every 28/30-day range reads a 1h recording: " + expr).isFalse();
+                            .as(name + ": every 28/30/90-day range reads a 1h recording: " + expr).isFalse();
                     assertThat(minutes(interval)).as(name + " group " + group.path("name").asText() + " interval").isBetween(2L, 4L);
                 }
             }
         }
-        assertThat(longRules).isGreaterThanOrEqualTo(4);
+        assertThat(longRules).isGreaterThanOrEqualTo(5);
         for (JsonNode rule : rules()) {
-            assertThat(rule.path("expr").asText()).as(rule.toString()).doesNotContainPattern("coding_[a-z_]+(\\{[^}]*})?\\[(2[89]|30)d]");
+            assertThat(rule.path("expr").asText()).as(rule.toString()).doesNotContainPattern("coding_[a-z_]+(\\{[^}]*})?\\[(2[89]|30|90)d]");
         }
     }
 

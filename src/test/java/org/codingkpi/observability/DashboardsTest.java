@@ -38,6 +38,7 @@ class DashboardsTest {
                 "coding-executive-roi", Set.of("datasource", "job", "instance", "facility", "setting", "window"),
                 "coding-operations", Set.of("datasource", "job", "instance", "facility", "setting", "specialty", "window"),
                 "coding-denials", Set.of("datasource", "job", "instance", "facility", "setting", "payer", "window"),
+                "coding-revenue-cycle", Set.of("datasource", "job", "instance", "facility", "setting", "payer", "window"),
                 "coding-ai-governance", Set.of("datasource", "job", "instance", "facility", "specialty", "model_version", "window"),
                 "coding-pipeline-health", Set.of("datasource", "job", "instance"));
 
@@ -221,6 +222,45 @@ class DashboardsTest {
                             .as(where + ": a unit per value column").isTrue();
                 }
             }
+        }
+    }
+
+    /**
+     * The top denial reasons show each CARC with its description (a value mapping inside the
+     * dashboard): every code of the pipeline's default CARC-to-category mapping has one.
+     */
+    @Test
+    void denialReasonsShowEveryMappedCarcWithItsDescription() throws Exception {
+        java.util.Properties categories = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(Tools.repoRoot()
+                .resolve("src/main/resources/org/codingkpi/kpi/carc-categories.properties"))) {
+            categories.load(in);
+        }
+        Set<String> codes = new TreeSet<>();
+        categories.values().forEach(v -> {
+            for (String code : v.toString().replaceAll("\\[[^]]*]", "").split(",")) {
+                codes.add(code.strip());
+            }
+        });
+        assertThat(codes).contains("16", "197", "29");
+
+        JsonNode mapping = null;
+        for (GrafanaDashboards.Dashboard d : dashboards) {
+            for (JsonNode panel : d.panels()) {
+                if (d.uid().equals("coding-revenue-cycle") && panel.path("title").asText().startsWith("Top denial reasons")) {
+                    assertThat(panel.path("targets").get(0).path("expr").asText()).contains("by (group, carc)");
+                    for (JsonNode override : panel.path("fieldConfig").path("overrides")) {
+                        if (override.path("matcher").path("options").asText().equals("carc")) {
+                            mapping = override.path("properties").get(0).path("value").get(0).path("options");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(mapping).as("value mapping of the carc column").isNotNull();
+        for (String code : codes) {
+            assertThat(mapping.path(code).path("text").asText()).as("CARC " + code)
+                    .startsWith(code + " ").hasSizeGreaterThan(code.length() + 10);
         }
     }
 

@@ -22,7 +22,7 @@ class StackConfigTest {
         Tools.Result result = Tools.run("promtool", "check", "config", "prometheus/prometheus.yml");
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(0);
-        assertThat(result.output()).contains("SUCCESS: 4 rule files found");
+        assertThat(result.output()).contains("SUCCESS: 5 rule files found");
     }
 
     @Test
@@ -91,6 +91,40 @@ class StackConfigTest {
         assertThat(business).as("time interval business-hours").isNotNull();
         assertThat(business.toString()).contains("monday:friday").doesNotContain("saturday", "sunday");
         assertThat(business.get(0).path("times").get(0).path("start_time").asText()).isNotBlank();
+    }
+
+    /**
+     * Remittances arrive in daily batches: the denial alerts of the revenue-cycle rules are tickets
+     * (business hours), never a page at 3 a.m. for a batch posted at night.
+     */
+    @Test
+    void revenueCycleAlertsAreBusinessHoursTickets() throws Exception {
+        JsonNode config = Tools.readYaml(Tools.repoRoot().resolve("alertmanager/alertmanager.yml"));
+        Map<String, JsonNode> alerts = new HashMap<>();
+        for (String file : List.of("prometheus/rules/denials.yml", "prometheus/rules/revenue-cycle.yml")) {
+            for (JsonNode group : Tools.readYaml(Tools.repoRoot().resolve(file)).path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    if (rule.has("alert")) {
+                        alerts.put(rule.path("alert").asText(), rule);
+                    }
+                }
+            }
+        }
+        assertThat(alerts).containsKeys("CodingDenialSpike", "CodingDnfbDaysHigh", "CodingArOver90DaysHigh");
+        for (String name : List.of("CodingDenialSpike", "CodingDnfbDaysHigh", "CodingArOver90DaysHigh")) {
+            Map<String, String> labels = new HashMap<>();
+            alerts.get(name).path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            labels.put("alertname", name);
+            List<String> command = new java.util.ArrayList<>(List.of("amtool", "config", "routes", "test",
+                    "--config.file=alertmanager/alertmanager.yml"));
+            labels.forEach((k, v) -> command.add(k + "=" + v));
+            Tools.Result result = Tools.run(command, Map.of(), null, Duration.ofMinutes(1));
+            String receiver = result.output().lines().filter(l -> !l.startsWith("Warning:"))
+                    .map(String::strip).findFirst().orElse("");
+            assertThat(receiver).as(name + " " + labels).isEqualTo("revenue-cycle-ticket");
+            assertThat(matchingRoute(config.path("route"), labels).path("active_time_intervals").toString())
+                    .as(name).contains("business-hours");
+        }
     }
 
     /** The deepest route whose equality matchers all match, as Alertmanager picks it (continue: false). */
