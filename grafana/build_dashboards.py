@@ -442,19 +442,19 @@ def executive_roi():
     F = 'facility=~"$facility",setting=~"$setting"'
     HOURLY = assumption("coder_hourly_cost")
     Q = {
-        "realized_net": 'sum(coding_roi_cumulative_net_dollars{basis="realized"})',
-        "expected_net": 'sum(coding_roi_cumulative_net_dollars{basis="projected",scenario="expected"})',
-        "gap_to_expected": 'sum(coding_roi_cumulative_net_dollars{basis="realized"})'
-                           ' - sum(coding_roi_cumulative_net_dollars{basis="projected",scenario="expected"})',
+        "realized_net": 'max(coding_roi_cumulative_net_dollars{basis="realized"})',
+        "expected_net": 'max(coding_roi_cumulative_net_dollars{basis="projected",scenario="expected"})',
+        "gap_to_expected": 'max(coding_roi_cumulative_net_dollars{basis="realized"})'
+                           ' - max(coding_roi_cumulative_net_dollars{basis="projected",scenario="expected"})',
         "realized_ratio": 'max(coding_roi_ratio{basis="realized"})',
-        "net_by_scenario": "sum by (basis, scenario) (coding_roi_cumulative_net_dollars)",
+        "net_by_scenario": "max by (basis, scenario) (coding_roi_cumulative_net_dollars)",
         "ratio_by_scenario": "max by (basis, scenario) (coding_roi_ratio)",
-        "realized_benefit_by_month": 'sum by (month, component) (coding_roi_benefit_dollars{basis="realized"})',
+        "realized_benefit_by_month": 'max by (month, component) (coding_roi_benefit_dollars{basis="realized"})',
         "program_cost_by_month": "max by (month) (coding_roi_program_cost_dollars)",
-        "month_realized": 'sum by (month) (coding_roi_benefit_dollars{basis="realized"})',
-        "month_expected": 'sum by (month) (coding_roi_benefit_dollars{basis="projected",scenario="expected"})',
+        "month_realized": 'sum by (month) (max without (instance) (coding_roi_benefit_dollars{basis="realized"}))',
+        "month_expected": 'sum by (month) (max without (instance) (coding_roi_benefit_dollars{basis="projected",scenario="expected"}))',
         "month_cost": "max by (month) (coding_roi_program_cost_dollars)",
-        "month_realized_net": 'sum by (month) (coding_roi_benefit_dollars{basis="realized"})'
+        "month_realized_net": 'sum by (month) (max without (instance) (coding_roi_benefit_dollars{basis="realized"}))'
                               " - on (month) max by (month) (coding_roi_program_cost_dollars)",
         "labour_cost_per_encounter": f"(sum by (coding_mode) (rate(coding_coder_seconds_total{{{F}}}[$window])) / 3600 * {HOURLY})"
                                      f" / (sum by (coding_mode) (rate(coding_encounters_coded_total{{{F}}}[$window])) > 0)",
