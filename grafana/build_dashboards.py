@@ -1241,10 +1241,8 @@ def auditors_v2(L):
                      "the number of audits. A wide interval means too few audits to tell.",
                      [(by_mode_specialty["p"], ""), (by_mode_specialty["lower"], ""),
                       (by_mode_specialty["upper"], ""), (by_mode_specialty["n"], "")], "percentunit",
-                     ["Accuracy", "Lower 95%", "Upper 95%", "Audits"], no_value=AUDITORS_NO_DATA)
-    qa_table["fieldConfig"]["overrides"].append({"matcher": {"id": "byName", "options": "Audits"},
-                                                 "properties": [{"id": "unit", "value": "short"},
-                                                                {"id": "decimals", "value": 0}]})
+                     ["Accuracy", "Lower 95%", "Upper 95%", "Audits"], no_value=AUDITORS_NO_DATA,
+                     units=["percentunit", "percentunit", "percentunit", "short"])
     L.add(qa_table, 12, 8)
     L.add(timeseries("QA dollar impact per day, over and under", "Dollar impact of the errors QA "
                      "audits found, per day, by coding mode: under = revenue the coding left out, "

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
+        header = "Prints the effective configuration, secrets hidden, or the ACLs.",
         description = {"Prints the effective configuration (the file, then CODING_KPI_* and KAFKA_* environment variables, then defaults,",
                 "with ${file:...} and ${env:...} references resolved) with every secret [hidden]; or the Kafka ACLs each command needs."})
 public final class ConfigCommand implements Callable<Integer> {

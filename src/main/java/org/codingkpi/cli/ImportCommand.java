@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
-        header = "Imports JSON-lines and X12 835/837 files into an existing Kafka cluster.",
+        header = "Imports JSON-lines and X12 835/837 files into a Kafka cluster.",
         description = {"Imports JSON-lines event files and X12 835/837 files (recognised by content) into the input topics of an",
                 "existing cluster (Avro, Confluent wire format). FILE may be a directory: its files in name order.",
                 "Bad lines are reported with their line number and reason and go to the dead-letter topic; an X12 transaction set",

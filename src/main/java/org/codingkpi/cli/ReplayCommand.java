@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
-        header = "Replays a JSON-lines or X12 history; writes final metrics and reports.",
+        header = "Replays a JSON-lines or X12 history; writes metrics and reports.",
         description = {"Replays a JSON-lines event file, an X12 835/837 file (recognised by content), or every such file under a",
                 "directory (e.g. simulate --format x12 output) through the full pipeline on an embedded broker, then writes",
                 "DIR/metrics.prom (the final coding_* exposition), DIR/summary.json (lines read, accepted,",

@@ -138,8 +138,8 @@ public final class PipelineConfig {
 
     private static PipelineConfig of(Map<String, String> overrides, Map<String, String> env) {
         Map<String, String> v = new TreeMap<>(overrides);
-        // ${file:PATH} and ${env:NAME} references (secrets mounted as files): org.codingkpi.security.Secrets
-        v.replaceAll((k, val) -> org.codingkpi.security.Secrets.resolve(k, val, env));
+        // ${file:PATH} and ${env:NAME} references (secrets mounted as files): org.codingkpi.config.Secrets
+        v.replaceAll((k, val) -> org.codingkpi.config.Secrets.resolve(k, val, env));
         DEFAULTS.forEach(v::putIfAbsent);
         v.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, v.get(TOPIC_DEAD_LETTER));
         return new PipelineConfig(v);
@@ -332,7 +332,7 @@ public final class PipelineConfig {
 
     /** Every setting in force, sorted, secrets {@code [hidden]}: safe for a log line or the {@code config} command. */
     public Map<String, String> masked() {
-        return org.codingkpi.security.Secrets.mask(values);
+        return org.codingkpi.config.Secrets.mask(values);
     }
 
     /** The client settings (bootstrap, security) for plain producers, consumers and admin clients. */

@@ -1,5 +1,6 @@
 package org.codingkpi.security;
 
+import org.codingkpi.config.Secrets;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;

@@ -34,7 +34,7 @@ class CommandLineTest {
 
         String help = out.toString();
         String commands = help.substring(help.indexOf("Commands:"));
-        for (String name : List.of("demo", "replay", "import", "run", "simulate", "audit", "benchmark")) {
+        for (String name : List.of("demo", "replay", "import", "run", "simulate", "audit", "benchmark", "config")) {
             CommandLine sub = cl.getSubcommands().get(name);
             String[] header = sub.getCommandSpec().usageMessage().header();
             assertThat(header).as(name + " header").hasSize(1);

@@ -1,5 +1,6 @@
 package org.codingkpi.security;
 
+import org.codingkpi.config.Secrets;
 import org.codingkpi.cli.Main;
 import org.codingkpi.config.PipelineConfig;
 import org.junit.jupiter.api.Test;

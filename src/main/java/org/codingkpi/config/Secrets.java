@@ -1,4 +1,4 @@
-package org.codingkpi.security;
+package org.codingkpi.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
