@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "benchmark", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
-        header = "Measures the pipeline against a ceiling and floors, on one machine.",
+        header = "Measures the pipeline against a ceiling and two floors.",
         description = {"Measures, in one JVM with an embedded broker, on the same preloaded topics, each pass after a warm-up pass:",
                 "- the ceiling: a plain consumer that reads and decodes;",
                 "- the floors: a Kafka Streams pass-through and a one-store topology, exactly_once_v2;",
