@@ -19,7 +19,8 @@ const sr = require('@confluentinc/schemaregistry');
 
 const NAMESPACE = 'org.codingkpi.events';
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
-const EVENTS = ['EncounterDischarged', 'EncounterCoded', 'AiSuggestionReviewed', 'ClaimDenied', 'ClaimPaid'];
+const EVENTS = ['EncounterDischarged', 'EncounterCoded', 'AiSuggestionReviewed', 'ClaimDenied', 'ClaimPaid',
+  'ClaimSubmitted', 'ClaimReversed', 'CodingAudited'];
 
 function fullName(name, ns) {
   return name.includes('.') ? name : `${ns}.${name}`;

@@ -92,10 +92,9 @@ class ProducerCheckIT {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.took()).isLessThan(FAST);
-        assertThat(run.err())
-                .contains("the Kafka cluster at " + kafka.bootstrapServers() + " has no topic none-encounters, none-ai-suggestions, none-claims")
-                .contains("auto.create.topics.enable=false")
-                .contains("kafka-topics.sh --bootstrap-server " + kafka.bootstrapServers() + " --create --topic none-encounters --partitions 6");
+        // the access check (security, ACLs) runs first and names the first missing topic and what to do
+        assertThat(run.err()).contains("Kafka at " + kafka.bootstrapServers()).contains("topic none-encounters does not exist")
+                .contains("create it first");
     }
 
     @Test
@@ -136,7 +135,7 @@ class ProducerCheckIT {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.took()).isLessThan(FAST);
-        assertThat(run.err()).contains("cannot reach the Kafka cluster at " + nobody + " within 10 s").contains("--bootstrap-servers");
+        assertThat(run.err()).contains("cannot reach the Kafka cluster at " + nobody).contains("within 10 s");
     }
 
     @Test

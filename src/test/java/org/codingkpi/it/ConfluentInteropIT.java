@@ -138,7 +138,9 @@ class ConfluentInteropIT {
             expected.add(normalized(toJson(event)));
             types.merge(event.getSchema().getName(), 1, Integer::sum);
         }
-        assertThat(types).as("every event type is in the sample").hasSize(EventType.values().length);
+        // simulate writes version-1 events by default (--events v2 adds the others)
+        assertThat(types).as("every event type simulate writes is in the sample")
+                .hasSize((int) java.util.Arrays.stream(EventType.values()).filter(t -> !t.sinceVersion2()).count());
 
         JsonNode decoded = node("decode", JSON.createObjectNode().put("registry", apicurio.ccompatUrl()).set("records", request));
 
