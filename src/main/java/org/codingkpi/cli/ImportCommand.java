@@ -102,9 +102,9 @@ public final class ImportCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("cannot read input file " + file);
         }
-        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
         // nothing is read or sent unless the cluster takes these settings and the principal may write
         KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
+        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
         System.err.println("import: " + file + " to " + c.get(PipelineConfig.BOOTSTRAP_SERVERS) + ", schema ids from "
                 + SchemaRegistries.describe(c));
         // before the first line is sent: the cluster, the topics (dead-letter too) and the schemas

@@ -37,10 +37,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());
-        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
         LOG.info("Effective configuration (secrets hidden): {}", c.masked());
         // the cluster takes these settings and the principal holds the ACLs of docs/operations.md, or a clear error
         KafkaAccess.check(c, PipelineAcls.forPipeline(c), Set.of(c.deadLetterTopic(), c.auditTopic(), c.roiTopic()), Duration.ofSeconds(60));
+        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
         Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
         Thread hook = new Thread(pipeline::close, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

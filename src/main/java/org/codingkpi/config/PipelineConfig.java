@@ -96,7 +96,6 @@ public final class PipelineConfig {
             Map.entry(TOPIC_CLAIMS, "claims"),
             Map.entry(TOPIC_DEAD_LETTER, "coding-kpi-dead-letter"),
             Map.entry(TOPIC_AUDIT, "coding-kpi-audit"),
-            Map.entry(TOPIC_ROI, "coding-kpi-roi"),
             Map.entry(TOPIC_IMPORTS, "coding-kpi-imports"),
             Map.entry(TOPIC_PARTITIONS, "6"),
             Map.entry(DEDUPE_RETENTION, "90d"),
@@ -212,8 +211,13 @@ public final class PipelineConfig {
         return values.get(TOPIC_AUDIT);
     }
 
+    /**
+     * The ROI topic: {@code <application.id>-roi} unless set, so the ACLs on the application's own
+     * prefix cover it (docs/operations.md) and two pipelines on one cluster never share it.
+     */
     public String roiTopic() {
-        return values.get(TOPIC_ROI);
+        String t = values.get(TOPIC_ROI);
+        return t == null || t.isBlank() ? values.get(APPLICATION_ID) + "-roi" : t;
     }
 
     public int partitions() {

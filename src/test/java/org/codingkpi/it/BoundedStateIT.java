@@ -137,7 +137,10 @@ class BoundedStateIT {
             });
             long accepted = (long) expected.entrySet().stream().filter(e -> e.getKey().startsWith("coding_events_total{")).mapToDouble(Map.Entry::getValue).sum();
             long dedupe = sizes.get(SEEN_IDS).get(CHECKPOINTS - 1);
-            assertThat(dedupe).as("event ids remembered at the end, of %,d accepted", accepted).isLessThan(accepted / 10);
+            // an event id is remembered in its encounter's record: it counts as absent once dedupe.retention
+            // passed, and its space goes when the record is next written or deleted (attribution.retention,
+            // 90 days here, after the encounter's last event), so about the last retention's worth stays
+            assertThat(dedupe).as("event ids remembered at the end, of %,d accepted", accepted).isLessThan(accepted / 3);
         }
     }
 
