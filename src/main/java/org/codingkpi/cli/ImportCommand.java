@@ -65,7 +65,7 @@ public final class ImportCommand implements Callable<Integer> {
         }
         EventCodec codec = SchemaRegistries.codec(c);
         if (watch != null) {
-            KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
+            ClusterCheck.require(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -103,8 +103,7 @@ public final class ImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot read input file " + file);
         }
         // nothing is read or sent unless the cluster takes these settings and the principal may write
-        KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
-        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
+        ClusterCheck.require(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
         System.err.println("import: " + file + " to " + c.get(PipelineConfig.BOOTSTRAP_SERVERS) + ", schema ids from "
                 + SchemaRegistries.describe(c));
         // before the first line is sent: the cluster, the topics (dead-letter too) and the schemas

@@ -39,8 +39,7 @@ public final class RunCommand implements Callable<Integer> {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());
         LOG.info("Effective configuration (secrets hidden): {}", c.masked());
         // the cluster takes these settings and the principal holds the ACLs of docs/operations.md, or a clear error
-        KafkaAccess.check(c, PipelineAcls.forPipeline(c), Set.of(c.deadLetterTopic(), c.auditTopic(), c.roiTopic()), Duration.ofSeconds(60));
-        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
+        ClusterCheck.require(c, PipelineAcls.forPipeline(c), Set.of(c.deadLetterTopic(), c.auditTopic(), c.roiTopic()), Duration.ofSeconds(60));
         Pipeline pipeline = Pipeline.start(c, new EventCodec(SchemaRegistries.fromConfig(c)), Extensions.forRun(c));
         Thread hook = new Thread(pipeline::close, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -147,8 +147,7 @@ public final class SimulateCommand implements Callable<Integer> {
             c = c.with(PipelineConfig.BOOTSTRAP_SERVERS, target.bootstrap);
         }
         String cluster = c.get(PipelineConfig.BOOTSTRAP_SERVERS);
-        KafkaAccess.check(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
-        Clusters.requireReachable(c, Clusters.REACHABLE_WITHIN);
+        ClusterCheck.require(c, PipelineAcls.forImport(c), Set.of(c.deadLetterTopic()), Duration.ofSeconds(30));
         EventCodec codec = SchemaRegistries.codec(c);
         System.err.println("simulate: sending to " + cluster + ", schema ids from " + SchemaRegistries.describe(c));
         // before anything is sent: the cluster, the topics and the schemas (ends within seconds, saying what is missing)
