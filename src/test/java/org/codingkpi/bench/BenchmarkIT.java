@@ -40,7 +40,8 @@ class BenchmarkIT {
         for (JsonNode p : passes) {
             assertThat(p.get("events").asLong()).as(p.get("pass").asText()).isEqualTo(records);
             assertThat(p.get("events_per_second").asDouble()).isPositive();
-            assertThat(p.get("stream_thread_cpu_us_per_event").asDouble()).isPositive();
+            // a pass of this tiny history can finish within the thread CPU clock's granularity: 0 is possible, negative is not
+            assertThat(p.get("stream_thread_cpu_us_per_event").asDouble()).isNotNegative();
             assertThat(p.get("process_cpu_us_per_event").asDouble()).isGreaterThanOrEqualTo(p.get("stream_thread_cpu_us_per_event").asDouble());
         }
         // the pass-through writes exactly one record per input record to its output topic, markers aside
