@@ -3,10 +3,8 @@ package org.codingkpi.state;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -55,27 +53,19 @@ public final class RecordStore<V> extends BufferedStore<V> {
         recent.remove(key);
     }
 
-    /** Every record: the committed ones, with this commit's changes applied. */
+    /** Every record: the committed ones, with this commit's changes applied (the visitor may change the store). */
     public void forEach(BiConsumer<String, V> visitor) {
-        Set<String> changed = new HashSet<>(dirty.keySet());
+        Map<String, V> changed = new LinkedHashMap<>(dirty);
         forEachCommitted((k, v) -> {
-            if (!changed.contains(k)) {
+            if (!changed.containsKey(k)) {
                 V cached = recent.get(k);
                 visitor.accept(k, cached != null ? cached : v);
             }
         });
-        for (Map.Entry<String, V> e : Map.copyOf(nonNull()).entrySet()) {
-            visitor.accept(e.getKey(), e.getValue());
-        }
-    }
-
-    private Map<String, V> nonNull() {
-        Map<String, V> m = new LinkedHashMap<>();
-        dirty.forEach((k, v) -> {
+        changed.forEach((k, v) -> {
             if (v != null) {
-                m.put(k, v);
+                visitor.accept(k, v);
             }
         });
-        return m;
     }
 }

@@ -24,15 +24,9 @@ final class TopicReader {
 
     /** Reads a whole topic (committed records only) until {@code expected} records are in. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(PipelineConfig config, String topic, int expected) {
-        Map<String, Object> props = new HashMap<>(config.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (Consumer<byte[], byte[]> consumer = fromTheBeginning(config)) {
+            List<TopicPartition> partitions = assignAll(consumer, topic);
             await("all " + expected + " records of " + topic + " read").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ZERO)
                     .until(() -> {
                         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -48,15 +42,9 @@ final class TopicReader {
      * the position reaches the end once every committed record before it was returned.
      */
     static List<ConsumerRecord<byte[], byte[]>> readToEnd(PipelineConfig config, String topic) {
-        Map<String, Object> props = new HashMap<>(config.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (Consumer<byte[], byte[]> consumer = fromTheBeginning(config)) {
+            List<TopicPartition> partitions = assignAll(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             await("" + topic + " read to its end").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ZERO)
                     .until(() -> {
@@ -65,5 +53,22 @@ final class TopicReader {
                     });
         }
         return out;
+    }
+
+    /** A read_committed consumer of no group (assign, not subscribe). */
+    private static Consumer<byte[], byte[]> fromTheBeginning(PipelineConfig config) {
+        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Assigns every partition of the topic, at its beginning. */
+    private static List<TopicPartition> assignAll(Consumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
     }
 }
