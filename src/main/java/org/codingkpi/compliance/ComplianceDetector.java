@@ -1,5 +1,7 @@
 package org.codingkpi.compliance;
 
+import org.codingkpi.state.ResidentStore;
+
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -36,11 +38,11 @@ final class ComplianceDetector implements Processor<byte[], byte[], byte[], byte
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        clock = Table.of(context.getStateStore(ComplianceTopology.CLOCK_STORE));
+        clock = Table.of((org.apache.kafka.streams.state.KeyValueStore<String, Long>) context.getStateStore(ComplianceTopology.CLOCK_STORE));
         engine = new ComplianceEngine(config, upstreamPartitions,
-                Table.of(context.getStateStore(ComplianceTopology.DAYS_STORE)),
-                Table.of(context.getStateStore(ComplianceTopology.SCOPES_STORE)),
-                Table.of(context.getStateStore(ComplianceTopology.FINDINGS_STORE)),
+                Table.of((ResidentStore<DayRecord>) context.getStateStore(ComplianceTopology.DAYS_STORE)),
+                Table.of((ResidentStore<ScopeState>) context.getStateStore(ComplianceTopology.SCOPES_STORE)),
+                Table.of((org.apache.kafka.streams.state.KeyValueStore<String, AuditFinding>) context.getStateStore(ComplianceTopology.FINDINGS_STORE)),
                 clock);
     }
 

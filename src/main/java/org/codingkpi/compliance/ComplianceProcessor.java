@@ -134,7 +134,7 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
                 breaches[0]++;
                 return;
             }
-            String key = outboxKey(o.day(), scope);
+            String key = cachedOutboxKey(o.day(), scope);
             DayRecord r = outbox.get(key);
             if (r == null) {
                 r = new DayRecord(ComplianceEngine.slots(Scope.of(scope)));
@@ -161,8 +161,39 @@ final class ComplianceProcessor implements Processor<byte[], SpecificRecord, byt
         return (Math.floorDiv(now - graceMs, ComplianceConfig.DAY_MS) + 1) * ComplianceConfig.DAY_MS + graceMs;
     }
 
-    private static String outboxKey(long day, String scope) {
-        return String.format("%010d", day) + '\u001f' + scope;
+    /** The outbox keys of one day (most observations are of the latest day): built once per scope and day. */
+    private final Map<String, String> dayKeys = new HashMap<>();
+    private long dayKeysDay = Long.MIN_VALUE;
+
+    private String cachedOutboxKey(long day, String scope) {
+        if (day != dayKeysDay) {
+            if (day < dayKeysDay) {
+                return outboxKey(day, scope); // a late observation: not worth a cache entry
+            }
+            dayKeys.clear();
+            dayKeysDay = day;
+        }
+        String key = dayKeys.get(scope);
+        if (key == null && dayKeys.size() < 100_000) {
+            key = outboxKey(day, scope);
+            dayKeys.put(scope, key);
+        }
+        return key == null ? outboxKey(day, scope) : key;
+    }
+
+    /** Day (zero-padded: keys sort by day) and scope. */
+    static String outboxKey(long day, String scope) {
+        String d = Long.toString(day);
+        StringBuilder sb = new StringBuilder(11 + scope.length());
+        if (day >= 0) {
+            for (int i = d.length(); i < 10; i++) {
+                sb.append('0');
+            }
+            sb.append(d);
+        } else {
+            sb.append(String.format("%010d", day));
+        }
+        return sb.append('\u001f').append(scope).toString();
     }
 
     /** Sends the merged observations, by day then scope, and empties the outbox; returns how many. */

@@ -60,25 +60,15 @@ public final class ComplianceTopology {
         AuditCodec audit = new AuditCodec(codec);
         String auditTopic = config.auditTopic();
         Serde<byte[]> bytes = Serdes.ByteArray();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAYS_STORE), Serdes.String(), DayRecord.serde())
-                .withCachingEnabled().withLoggingEnabled(Map.of()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SCOPES_STORE), Serdes.String(), ScopeState.serde())
-                .withLoggingEnabled(Map.of()));
+        // the detector's days, scopes and clock: resident objects, each changed key written once per commit
+        builder.addStateStore(BufferedStores.sortedResident(DAYS_STORE, DayRecord.CODEC).withLoggingEnabled(Map.of()));
+        builder.addStateStore(BufferedStores.sortedResident(SCOPES_STORE, ScopeState.CODEC).withLoggingEnabled(Map.of()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FINDINGS_STORE), Serdes.String(), findingSerde(audit, auditTopic))
                 .withLoggingEnabled(Map.of()));
+        // the clock stays a key-value store: AuditTrail.caughtUp reads it through interactive queries
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CLOCK_STORE), Serdes.String(), Serdes.Long())
                 .withLoggingEnabled(Map.of()));
-        builder.addStateStore(BufferedStores.resident(OUTBOX_STORE, new BufferedStore.ValueCodec<DayRecord>() {
-            @Override
-            public byte[] encode(DayRecord r) {
-                return r.encode();
-            }
-
-            @Override
-            public DayRecord decode(byte[] bytes) {
-                return DayRecord.decode(bytes);
-            }
-        }).withLoggingEnabled(Map.of()));
+        builder.addStateStore(BufferedStores.resident(OUTBOX_STORE, DayRecord.CODEC).withLoggingEnabled(Map.of()));
         accepted.process(() -> new ComplianceProcessor(settings, partitions, kpiStore), Named.as(PROCESSOR), kpiStore, OUTBOX_STORE)
                 .repartition(Repartitioned.<byte[], byte[]>as(REPARTITION).withKeySerde(bytes).withValueSerde(bytes)
                         .withNumberOfPartitions(partitions).withStreamPartitioner(new ScopePartitioner()))

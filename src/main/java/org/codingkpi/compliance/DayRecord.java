@@ -47,6 +47,19 @@ final class DayRecord {
         return d;
     }
 
+    /** The state format, as a resident store's codec. */
+    static final org.codingkpi.state.BufferedStore.ValueCodec<DayRecord> CODEC = new org.codingkpi.state.BufferedStore.ValueCodec<>() {
+        @Override
+        public byte[] encode(DayRecord v) {
+            return v.encode();
+        }
+
+        @Override
+        public DayRecord decode(byte[] bytes) {
+            return DayRecord.decode(bytes);
+        }
+    };
+
     static Serde<DayRecord> serde() {
         return Serdes.serdeFrom((topic, r) -> r == null ? null : r.encode(), (topic, b) -> b == null ? null : decode(b));
     }

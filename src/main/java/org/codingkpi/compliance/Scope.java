@@ -34,6 +34,7 @@ enum Scope {
         this.kind = kind;
         this.slug = slug;
         this.labelNames = List.of(labelNames);
+        this.keys = new org.codingkpi.kpi.KeyCache(labelNames.length, this::build);
     }
 
     FindingKind kind() {
@@ -45,7 +46,22 @@ enum Scope {
         return slug;
     }
 
+    /** Cached for the bounded scopes; an oversight scope names an encounter, so it is built each time. */
+    private final org.codingkpi.kpi.KeyCache keys;
+
+    String key(String a) {
+        return keys.get(a);
+    }
+
+    String key(String a, String b) {
+        return keys.get(a, b);
+    }
+
     String key(String... values) {
+        return this == OVERSIGHT ? build(values) : keys.get(values);
+    }
+
+    private String build(String[] values) {
         StringBuilder sb = new StringBuilder(32).append(tag);
         for (String v : values) {
             sb.append(Series.SEP);

@@ -67,6 +67,36 @@ interface Table<V> {
         };
     }
 
+    /** A table on a resident store: values are the live objects, changed keys written once per commit. */
+    static <V> Table<V> of(org.codingkpi.state.ResidentStore<V> store) {
+        return new Table<>() {
+            @Override
+            public V get(String key) {
+                return store.get(key);
+            }
+
+            @Override
+            public void put(String key, V value) {
+                store.put(key, value);
+            }
+
+            @Override
+            public void delete(String key) {
+                store.delete(key);
+            }
+
+            @Override
+            public List<Map.Entry<String, V>> prefixed(String prefix) {
+                return store.prefixed(prefix);
+            }
+
+            @Override
+            public List<String> keys() {
+                return store.keyList();
+            }
+        };
+    }
+
     /** A table on a sorted map (tests, offline evaluation). */
     static <V> Table<V> inMemory() {
         TreeMap<String, V> map = new TreeMap<>();

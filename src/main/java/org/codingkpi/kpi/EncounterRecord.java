@@ -1,11 +1,5 @@
 package org.codingkpi.kpi;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +44,8 @@ public final class EncounterRecord {
     // --- binary form -----------------------------------------------------------------------------
 
     public static byte[] encode(EncounterRecord r) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        BinaryWriter out = BinaryWriter.get();
+        {
             out.writeByte(FORMAT);
             out.writeShort(r.seen.size());
             for (Seen s : r.seen) {
@@ -102,15 +96,26 @@ public final class EncounterRecord {
                 out.write(p.value());
                 out.writeLong(p.submittedAtMs());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     public static EncounterRecord decode(byte[] bytes) {
+        return decode(bytes, false);
+    }
+
+    /**
+     * The parts' times only (what the purge scan reads): every string is "" and claims are keyed by
+     * position. A read-only view: never store it.
+     */
+    public static EncounterRecord decodeTimes(byte[] bytes) {
+        return decode(bytes, true);
+    }
+
+    private static EncounterRecord decode(byte[] bytes, boolean timesOnly) {
         EncounterRecord r = new EncounterRecord();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        BinaryReader in = new BinaryReader(bytes, timesOnly);
+        {
             byte format = in.readByte();
             if (format != FORMAT) {
                 throw new IllegalStateException("encounter state format " + format + " is not readable by this release; "
@@ -150,22 +155,19 @@ public final class EncounterRecord {
                 c.voided = in.readBoolean();
                 c.lastRemittance = in.readByte();
                 c.billLagDone = in.readBoolean();
-                r.claims.put(id, c);
+                r.claims.put(timesOnly ? Integer.toString(r.claims.size()) : id, c);
             }
             for (int i = in.readUnsignedShort(); i > 0; i--) {
                 String claim = in.readUTF();
                 long t = in.readLong();
-                byte[] v = new byte[in.readInt()];
-                in.readFully(v);
+                byte[] v = in.readBytes(in.readInt());
                 r.pending.add(new PendingClaimEvent(claim, t, v, in.readLong()));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return r;
     }
 
-    private static void writeDischarge(DataOutputStream out, DnfcEntry d) throws IOException {
+    private static void writeDischarge(BinaryWriter out, DnfcEntry d) {
         out.writeBoolean(d != null);
         if (d != null) {
             out.writeLong(d.dischargedAtMs());
@@ -175,18 +177,18 @@ public final class EncounterRecord {
         }
     }
 
-    private static DnfcEntry readDischarge(DataInputStream in) throws IOException {
+    private static DnfcEntry readDischarge(BinaryReader in) {
         return in.readBoolean() ? new DnfcEntry(in.readLong(), in.readLong(), in.readUTF(), in.readUTF()) : null;
     }
 
-    private static void writeAttribution(DataOutputStream out, Attribution a) throws IOException {
+    private static void writeAttribution(BinaryWriter out, Attribution a) {
         out.writeUTF(a.setting());
         out.writeUTF(a.codingMode());
         out.writeLong(a.feedTimeBeforeMs());
         out.writeLong(a.dischargedAtMs());
     }
 
-    private static Attribution readAttribution(DataInputStream in) throws IOException {
+    private static Attribution readAttribution(BinaryReader in) {
         Attribution a = new Attribution(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
         return Attribution.UNKNOWN.equals(a) ? Attribution.UNKNOWN : a;
     }

@@ -62,6 +62,14 @@ public final class KpiEngine {
 
         /** Visits every record (committed and changed since). */
         void forEach(BiConsumer<String, EncounterRecord> visitor);
+
+        /**
+         * Visits every record for the purge scan, which reads only the parts' times: a store may hand
+         * over partial, read-only views ({@link EncounterRecord#decodeTimes}).
+         */
+        default void forEachTimes(BiConsumer<String, EncounterRecord> visitor) {
+            forEach(visitor);
+        }
     }
 
     /** The rules' settings (resolved from the pipeline configuration). */
@@ -697,11 +705,12 @@ public final class KpiEngine {
 
     /**
      * DNFC and DNFB encounters and A/R claims past their retention of stream time leave the
-     * indexes, once a day of stream time (the exporter leaves them out exactly in between).
+     * indexes, once a day of stream time or once per purge interval if longer (the exporter leaves
+     * them out exactly in between).
      */
     private void purgeBacklogsDaily() {
         long now = streamTime();
-        if (lastBacklogPurge != Long.MIN_VALUE && now - lastBacklogPurge < DAY_MS) {
+        if (lastBacklogPurge != Long.MIN_VALUE && now - lastBacklogPurge < Math.max(DAY_MS, settings.purgeIntervalMs())) {
             return;
         }
         lastBacklogPurge = now;
@@ -728,7 +737,7 @@ public final class KpiEngine {
         }
         lastPurge = now;
         List<String> expired = new ArrayList<>();
-        records.forEach((id, r) -> {
+        records.forEachTimes((id, r) -> {
             if (r.pending.isEmpty() && expired(r)) {
                 expired.add(id);
             }

@@ -78,11 +78,20 @@ public enum Series {
     private final char tag;
     private final int slots;
     private final List<String> labelNames;
+    private final KeyCache keys;
+    private static final Series[] BY_TAG = new Series[128];
+
+    static {
+        for (Series s : values()) {
+            BY_TAG[s.tag] = s;
+        }
+    }
 
     Series(char tag, int slots, String... labelNames) {
         this.tag = tag;
         this.slots = slots;
         this.labelNames = List.of(labelNames);
+        this.keys = new KeyCache(labelNames.length, this::build);
     }
 
     public int slots() {
@@ -93,7 +102,32 @@ public enum Series {
         return labelNames;
     }
 
+    /** The state key of a label tuple (cached: see {@link KeyCache}). */
+    public String key(String a) {
+        return keys.get(a);
+    }
+
+    public String key(String a, String b) {
+        return keys.get(a, b);
+    }
+
+    public String key(String a, String b, String c) {
+        return keys.get(a, b, c);
+    }
+
+    public String key(String a, String b, String c, String d) {
+        return keys.get(a, b, c, d);
+    }
+
+    public String key(String a, String b, String c, String d, String e) {
+        return keys.get(a, b, c, d, e);
+    }
+
     public String key(String... labelValues) {
+        return keys.get(labelValues);
+    }
+
+    private String build(String[] labelValues) {
         if (labelValues.length != labelNames.size()) {
             throw new IllegalArgumentException(name() + " takes " + labelNames + ", got " + labelValues.length + " values");
         }
@@ -118,12 +152,7 @@ public enum Series {
             return null;
         }
         char t = key.charAt(0);
-        for (Series s : values()) {
-            if (s.tag == t) {
-                return s;
-            }
-        }
-        return null;
+        return t < BY_TAG.length ? BY_TAG[t] : null;
     }
 
     /** The label values of a state key. */

@@ -87,6 +87,10 @@ public abstract class BufferedStore<V> implements StateStore, CachedStateStore<O
         clearListeners.add(listener);
     }
 
+    protected final V decode(byte[] bytes) {
+        return codec.decode(bytes);
+    }
+
     /** The committed value of a key, read from the inner store (not the uncommitted changes). */
     protected V readCommitted(String key) {
         byte[] bytes = inner.get(Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)));

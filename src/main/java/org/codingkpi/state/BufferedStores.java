@@ -26,6 +26,11 @@ public final class BufferedStores {
         return new Builder<>(Stores.inMemoryKeyValueStore(name), inner -> new ResidentStore<>(inner, codec));
     }
 
+    /** A bounded set of values, resident in memory in key order (prefix scans without decoding), with a changelog. */
+    public static <V> StoreBuilder<ResidentStore<V>> sortedResident(String name, BufferedStore.ValueCodec<V> codec) {
+        return new Builder<>(Stores.inMemoryKeyValueStore(name), inner -> new ResidentStore<>(inner, codec, true));
+    }
+
     /** Per-key records in RocksDB with a changelog, with a cache of recently used records. */
     public static <V> StoreBuilder<RecordStore<V>> records(String name, BufferedStore.ValueCodec<V> codec, int cacheEntries) {
         return new Builder<>(Stores.persistentKeyValueStore(name), inner -> new RecordStore<>(inner, codec, cacheEntries));

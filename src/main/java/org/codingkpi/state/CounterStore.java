@@ -61,11 +61,12 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
 
     @Override
     public double[] values(String key, int slots) {
-        double[] v = resident().computeIfAbsent(key, k -> new double[slots]);
-        if (v.length < slots) {
-            // a series group that gained slots in a later release: the new slots start at zero
-            v = java.util.Arrays.copyOf(v, slots);
-            resident().put(key, v);
+        Map<String, double[]> resident = resident();
+        double[] v = resident.get(key);
+        if (v == null || v.length < slots) {
+            // absent, or a series group that gained slots in a later release: the new slots start at zero
+            v = v == null ? new double[slots] : java.util.Arrays.copyOf(v, slots);
+            resident.put(key, v);
         }
         return v;
     }
@@ -77,7 +78,20 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
 
     @Override
     public void changed(String key) {
-        put(key, resident().get(key));
+        double[] v = resident().get(key);
+        if (v != null) {
+            markChanged(key, v);
+        }
+    }
+
+    @Override
+    public void add(String key, int slot, double delta) {
+        double[] v = resident().get(key);
+        if (v == null || v.length <= slot) {
+            v = values(key, org.codingkpi.kpi.Series.of(key).slots());
+        }
+        v[slot] += delta;
+        markChanged(key, v);
     }
 
     /**

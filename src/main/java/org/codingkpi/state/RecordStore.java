@@ -55,11 +55,20 @@ public final class RecordStore<V> extends BufferedStore<V> {
 
     /** Every record: the committed ones, with this commit's changes applied (the visitor may change the store). */
     public void forEach(BiConsumer<String, V> visitor) {
+        forEach(visitor, null);
+    }
+
+    /**
+     * Every record, as {@link #forEach(BiConsumer)}; committed records that are not cached are decoded
+     * by {@code partial} when given (a scan that reads a few fields of every record). The records a
+     * partial decoder returns are read-only views: never put them.
+     */
+    public void forEach(BiConsumer<String, V> visitor, java.util.function.Function<byte[], V> partial) {
         Map<String, V> changed = new LinkedHashMap<>(dirty);
-        forEachCommitted((k, v) -> {
+        forEachCommittedRaw((k, bytes) -> {
             if (!changed.containsKey(k)) {
                 V cached = recent.get(k);
-                visitor.accept(k, cached != null ? cached : v);
+                visitor.accept(k, cached != null ? cached : partial != null ? partial.apply(bytes) : decode(bytes));
             }
         });
         changed.forEach((k, v) -> {

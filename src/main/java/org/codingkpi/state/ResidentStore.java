@@ -15,12 +15,18 @@ import java.util.function.BiConsumer;
  * Loaded from the restored inner store at first use.
  */
 public class ResidentStore<V> extends BufferedStore<V> {
-    private final Map<String, V> values = new HashMap<>();
+    private final Map<String, V> values;
     private boolean loaded;
     private boolean changed;
 
     ResidentStore(KeyValueStore<Bytes, byte[]> inner, ValueCodec<V> codec) {
+        this(inner, codec, false);
+    }
+
+    /** @param sorted keep the keys in order, for {@link #prefixed} */
+    ResidentStore(KeyValueStore<Bytes, byte[]> inner, ValueCodec<V> codec, boolean sorted) {
         super(inner, codec);
+        values = sorted ? new java.util.TreeMap<>() : new HashMap<>();
         onClear(() -> {
             values.clear();
             loaded = false;
@@ -56,6 +62,12 @@ public class ResidentStore<V> extends BufferedStore<V> {
         changed = true;
     }
 
+    /** Marks a resident value, changed in place, for the next commit. */
+    protected final void markChanged(String key, V value) {
+        dirty.put(key, value);
+        changed = true;
+    }
+
     public void delete(String key) {
         resident().remove(key);
         dirty.put(key, null);
@@ -68,6 +80,23 @@ public class ResidentStore<V> extends BufferedStore<V> {
 
     public void forEach(BiConsumer<String, V> visitor) {
         resident().forEach(visitor);
+    }
+
+    /** The entries whose key starts with {@code prefix}, in key order, as a copy (a sorted store only). */
+    public java.util.List<Map.Entry<String, V>> prefixed(String prefix) {
+        if (!(resident() instanceof java.util.TreeMap<String, V> sorted)) {
+            throw new UnsupportedOperationException(name() + " is not a sorted store");
+        }
+        return new java.util.ArrayList<>(sorted.subMap(prefix, prefix + '\uffff').entrySet());
+    }
+
+    /** Every key, in key order when the store is sorted. */
+    public java.util.List<String> keyList() {
+        java.util.List<String> keys = new java.util.ArrayList<>(resident().keySet());
+        if (!(values instanceof java.util.TreeMap)) {
+            keys.sort(null);
+        }
+        return keys;
     }
 
     public int size() {

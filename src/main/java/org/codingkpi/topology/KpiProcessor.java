@@ -87,6 +87,11 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
             public void forEach(BiConsumer<String, EncounterRecord> visitor) {
                 encounters.forEach(visitor);
             }
+
+            @Override
+            public void forEachTimes(BiConsumer<String, EncounterRecord> visitor) {
+                encounters.forEach(visitor, EncounterRecord::decodeTimes);
+            }
         });
         active = true;
         counters.startPublishing();

@@ -264,4 +264,24 @@ class JsonEventsTest {
         assertRejected(line, reason);
         assertThat(JsonEvents.parse(line).message()).contains("'" + field + "'");
     }
+
+    @Test
+    void theFastTimestampPathAgreesWithInstantParse() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            long ms = random.nextLong(-2_000_000_000_000L, 4_000_000_000_000L);
+            java.time.Instant t = java.time.Instant.ofEpochMilli(ms).plusNanos(random.nextInt(1_000_000));
+            String text = i % 3 == 0 ? t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString() : t.toString();
+            java.time.Instant expected = java.time.Instant.parse(text).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            org.junit.jupiter.api.Assertions.assertEquals(expected, JsonEvents.fastUtc(text), text);
+        }
+        for (String text : new String[] {"2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-06-30T23:59:60Z",
+                "2026-01-01T00:00:00+01:00", "2026-01-01T00:00Z", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00z"}) {
+            org.junit.jupiter.api.Assertions.assertNull(JsonEvents.fastUtc(text), text);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Instant.parse("2024-02-29T10:11:12.345Z"),
+                JsonEvents.fastUtc("2024-02-29T10:11:12.3456789Z"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Instant.parse("2024-02-29T10:11:12.300Z"), JsonEvents.fastUtc("2024-02-29T10:11:12.3Z"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Instant.parse("2024-02-29T10:11:12.340Z"), JsonEvents.fastUtc("2024-02-29T10:11:12.34Z"));
+    }
 }
