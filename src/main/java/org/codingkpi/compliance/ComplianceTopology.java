@@ -65,9 +65,10 @@ public final class ComplianceTopology {
         builder.addStateStore(BufferedStores.sortedResident(SCOPES_STORE, ScopeState.CODEC).withLoggingEnabled(Map.of()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FINDINGS_STORE), Serdes.String(), findingSerde(audit, auditTopic))
                 .withLoggingEnabled(Map.of()));
-        // the clock stays a key-value store: AuditTrail.caughtUp reads it through interactive queries
+        // the clock stays a key-value store (AuditTrail.caughtUp reads it through interactive queries), behind
+        // the record cache: its received-records count changes with every record, and is written once per commit
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CLOCK_STORE), Serdes.String(), Serdes.Long())
-                .withLoggingEnabled(Map.of()));
+                .withCachingEnabled().withLoggingEnabled(Map.of()));
         builder.addStateStore(BufferedStores.resident(OUTBOX_STORE, DayRecord.CODEC).withLoggingEnabled(Map.of()));
         accepted.process(() -> new ComplianceProcessor(settings, partitions, kpiStore), Named.as(PROCESSOR), kpiStore, OUTBOX_STORE)
                 .repartition(Repartitioned.<byte[], byte[]>as(REPARTITION).withKeySerde(bytes).withValueSerde(bytes)
