@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -163,13 +164,25 @@ public final class KpiCollector implements MultiCollector {
             }
         }
         Instant now = t.streamTime();
+        // entries first summed per (facility, setting) and age, then capped and keyed: one string per group, not per entry
+        Map<String, Map<String, double[]>> sums = new HashMap<>();
         for (DnfcEntry e : entries) {
             double ageDays = now == null ? 0 : (now.toEpochMilli() - e.dischargedAtMs()) / 1000.0 / DAY;
-            String age = ageDays < 1 ? "0-1d" : ageDays < 3 ? "1-3d" : ageDays < 7 ? "3-7d" : "7d+";
-            double[] v = byKey.computeIfAbsent(t.capLabel("facility", e.facility()) + Series.SEP + e.setting() + Series.SEP + age, k -> new double[2]);
-            v[0] += 1;
-            v[1] += e.expectedChargeCents(); // exact cents: the sum does not depend on the order of the entries
+            int age = ageDays < 1 ? 0 : ageDays < 3 ? 1 : ageDays < 7 ? 2 : 3;
+            double[] v = sums.computeIfAbsent(e.facility(), k -> new HashMap<>()).computeIfAbsent(e.setting(), k -> new double[8]);
+            v[2 * age] += 1;
+            v[2 * age + 1] += e.expectedChargeCents(); // exact cents: the sum does not depend on the order of the entries
         }
+        sums.forEach((facility, bySetting) -> bySetting.forEach((setting, v) -> {
+            for (int age = 0; age < DNFC_AGES.size(); age++) {
+                if (v[2 * age] > 0) {
+                    double[] out = byKey.computeIfAbsent(t.capLabel("facility", facility) + Series.SEP + setting + Series.SEP + DNFC_AGES.get(age),
+                            k -> new double[2]);
+                    out[0] += v[2 * age];
+                    out[1] += v[2 * age + 1];
+                }
+            }
+        }));
         return gaugePair(byKey, new String[] {"facility", "setting", "age"}, countName, dollarsName);
     }
 
@@ -185,14 +198,24 @@ public final class KpiCollector implements MultiCollector {
             }
         }
         Instant now = t.streamTime();
+        Map<String, Map<String, double[]>> sums = new HashMap<>();
         for (ArEntry e : t.ar()) {
             double ageDays = now == null ? 0 : (now.toEpochMilli() - e.submittedAtMs()) / 1000.0 / DAY;
-            String age = ageDays < 30 ? "0-30d" : ageDays < 60 ? "30-60d" : ageDays < 90 ? "60-90d" : ageDays < 120 ? "90-120d" : "120d+";
-            double[] v = byKey.computeIfAbsent(t.capLabel("facility", e.facility()) + Series.SEP + t.capLabel("payer", e.payer())
-                    + Series.SEP + age, k -> new double[2]);
-            v[0] += 1;
-            v[1] += e.billedCents();
+            int age = ageDays < 30 ? 0 : ageDays < 60 ? 1 : ageDays < 90 ? 2 : ageDays < 120 ? 3 : 4;
+            double[] v = sums.computeIfAbsent(e.facility(), k -> new HashMap<>()).computeIfAbsent(e.payer(), k -> new double[10]);
+            v[2 * age] += 1;
+            v[2 * age + 1] += e.billedCents();
         }
+        sums.forEach((facility, byPayer) -> byPayer.forEach((payer, v) -> {
+            for (int age = 0; age < AR_AGES.size(); age++) {
+                if (v[2 * age] > 0) {
+                    double[] out = byKey.computeIfAbsent(t.capLabel("facility", facility) + Series.SEP + t.capLabel("payer", payer)
+                            + Series.SEP + AR_AGES.get(age), k -> new double[2]);
+                    out[0] += v[2 * age];
+                    out[1] += v[2 * age + 1];
+                }
+            }
+        }));
         return gaugePair(byKey, new String[] {"facility", "payer", "age"}, "coding_ar_open_claims", "coding_ar_open_dollars");
     }
 

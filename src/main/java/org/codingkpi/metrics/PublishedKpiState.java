@@ -39,6 +39,26 @@ public final class PublishedKpiState {
         return now == Long.MIN_VALUE || now - atMs <= retentionMs;
     }
 
+    private static List<org.codingkpi.kpi.DnfcEntry> withinRetention(List<org.codingkpi.kpi.DnfcEntry> entries, long now, long retentionMs) {
+        List<org.codingkpi.kpi.DnfcEntry> out = new ArrayList<>(entries.size());
+        for (org.codingkpi.kpi.DnfcEntry e : entries) {
+            if (within(now, e.dischargedAtMs(), retentionMs)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static List<org.codingkpi.kpi.ArEntry> withinArRetention(List<org.codingkpi.kpi.ArEntry> entries, long now, long retentionMs) {
+        List<org.codingkpi.kpi.ArEntry> out = new ArrayList<>(entries.size());
+        for (org.codingkpi.kpi.ArEntry e : entries) {
+            if (within(now, e.submittedAtMs(), retentionMs)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** One read: the state to publish, and the tasks it comes from. */
     public record Read(KpiState state, List<TaskId> tasks) {
         /** {@code coding_pipeline_task_published{task}}: 1 for each task whose share this read publishes. */
@@ -97,10 +117,8 @@ public final class PublishedKpiState {
         long now = streamTime;
         List<KpiEngine.Backlogs> current = new ArrayList<>();
         for (KpiEngine.Backlogs b : backlogs) {
-            current.add(new KpiEngine.Backlogs(
-                    b.dnfc().stream().filter(e -> within(now, e.dischargedAtMs(), settings.dnfcRetentionMs())).toList(),
-                    b.dnfb().stream().filter(e -> within(now, e.dischargedAtMs(), settings.dnfbRetentionMs())).toList(),
-                    b.ar().stream().filter(e -> within(now, e.submittedAtMs(), settings.arRetentionMs())).toList()));
+            current.add(new KpiEngine.Backlogs(withinRetention(b.dnfc(), now, settings.dnfcRetentionMs()),
+                    withinRetention(b.dnfb(), now, settings.dnfbRetentionMs()), withinArRetention(b.ar(), now, settings.arRetentionMs())));
         }
         Map<String, double[]> globalRoi = published.global();
         KpiState state = new KpiState() {
