@@ -2,12 +2,15 @@ package org.codingkpi.it;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 import org.codingkpi.app.Importer;
 import org.codingkpi.app.Pipeline;
 import org.codingkpi.app.Replay;
 import org.codingkpi.app.Topics;
 import org.codingkpi.broker.EmbeddedKafka;
+import org.codingkpi.cli.Extensions;
+import org.codingkpi.compliance.ComplianceConfig;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.ClaimDenied;
 import org.codingkpi.events.ClaimFrequency;
@@ -71,31 +74,38 @@ class VersionTwoReplayIT {
                     PipelineConfig.METRICS_PORT, "0",
                     PipelineConfig.METRICS_BIND, "127.0.0.1",
                     StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
-                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500"));
+                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500",
+                    // a short CUSUM baseline, so that this short history has acceptance CUSUMs to publish
+                    ComplianceConfig.CUSUM_BASELINE_DAYS, "7",
+                    ComplianceConfig.CUSUM_MIN_DAILY, "5"));
             kafka.createTopics(Topics.all(config), PARTITIONS);
             EventCodec codec = new EventCodec(new BundledSchemaRegistry());
-            // go-live on day 30, autonomous coding of inpatient and high-dollar encounters from day 45
+            // AI go-live on day 10, autonomous coding of inpatient and high-dollar encounters from day 25
             SimulatorConfig simulation = SimulatorConfig.builder().seed(23).days(75).encountersPerDay(45).messy().version2(true)
-                    .scenario(Scenario.OVERSIGHT_BREACH).build();
+                    .goLive(SimulatorConfig.DEFAULT_START.plus(Duration.ofDays(10))).scenario(Scenario.OVERSIGHT_BREACH).build();
             SimulatedFeed feed = SimulatedFeed.of(simulation, config, codec);
-            assertMessyVersionTwo(feed);
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+            List<SpecificRecord> valid = new ArrayList<>();
+            withoutOrAfterTheirSubmissions(feed, records, valid);
+            assertMessyVersionTwo(feed, valid);
 
             ReferenceModel reference = new ReferenceModel(PARTITIONS, config.attributionMaxWait().toMillis()).withBuckets();
-            reference.run(feed.valid);
+            reference.run(valid);
             feed.rejects.forEach((reason, n) -> reference.add("coding_events_rejected_total", n, "reason", reason.label()));
             reference.add("coding_stream_time_seconds", reference.streamTimeMs / 1000.0);
             Map<String, Double> expected = reference.expected;
 
             Scrape scrape;
-            try (Pipeline pipeline = Pipeline.start(config, codec, List.of());
+            // wired as `run` wires it: the compliance gauges and the ROI families are extensions
+            try (Pipeline pipeline = Pipeline.start(config, codec, Extensions.forRun(config));
                  Producer<byte[], byte[]> producer = Importer.producer(config)) {
-                feed.records.forEach(producer::send);
+                records.forEach(producer::send);
                 producer.flush();
-                await("accepted + duplicates + dead-lettered reaches " + feed.size()).atMost(Duration.ofMinutes(4))
+                await("accepted + duplicates + dead-lettered reaches " + records.size()).atMost(Duration.ofMinutes(4))
                         .pollInterval(Duration.ofMillis(200)).until(() -> {
                             assertThat(pipeline.failed()).as("pipeline failed").isFalse();
                             Scrape s = Scrape.orNull(pipeline.metricsPort());
-                            return s != null && s.processed() >= feed.size();
+                            return s != null && s.processed() >= records.size();
                         });
                 // the end of the history: claims still waiting for a coding are published as unknown (KPIS.md §1)
                 Replay.sendEndMarkers(producer, config, PARTITIONS);
@@ -104,6 +114,7 @@ class VersionTwoReplayIT {
                                 .isEmpty());
                 scrape = Scrape.of(pipeline.metricsPort());
             }
+            Files.writeString(Path.of("target", "v2-reference-scrape.prom"), scrape.text());
             Map<String, Double> actual = canonical(scrape.kpiSamples());
             assertThat(GroundTruth.differences(expected, actual)).isEmpty();
 
@@ -141,22 +152,55 @@ class VersionTwoReplayIT {
                 }
             });
             assertThat(up).as("scopes with both CUSUM directions").isNotEmpty().isEqualTo(down);
-            long[] breaches = oversightBreaches(feed.valid, reference.streamTimeMs);
+            long[] breaches = oversightBreaches(valid, reference.streamTimeMs);
             double open = actual.getOrDefault(ReferenceModel.key("coding_audit_findings_open", "kind", "oversight_breach"), 0.0);
             assertThat(open).as("open oversight findings; breaches (encounter and rule) in all and in the last 25 days: %s",
                     java.util.Arrays.toString(breaches)).isBetween((double) breaches[1], (double) breaches[0]);
-            System.out.printf("v2 reference: %,d records (%,d duplicates, %,d late, %,d dead-lettered), %,d samples compared, %d families%n",
-                    feed.size(), feed.duplicates, feed.late, feed.rejected(), expected.size(), families.size());
+            System.out.printf("v2 reference: %,d records (%,d duplicates, %,d late, %,d dead-lettered), %,d samples compared "
+                            + "(%,d histogram buckets), %d version-2 families; open oversight findings %.0f of %s%n",
+                    records.size(), feed.duplicates, feed.late, feed.rejected(), expected.size(),
+                    expected.keySet().stream().filter(k -> Scrape.name(k).endsWith("_bucket")).count(), families.size(), open,
+                    java.util.Arrays.toString(breaches));
         }
     }
 
+    /**
+     * The feed's records, but: the claims of one in 40 lose their 837s (remittances for a claim never
+     * seen submitted), and those of another one in 40 get them after every other record (an 837 that
+     * arrives after its remittances), so that a submission time can be unknown (EVENTS.md version 2) and
+     * a late submission meets a paid claim (KPIS.md §3b, A/R).
+     */
+    private static void withoutOrAfterTheirSubmissions(SimulatedFeed feed, List<ProducerRecord<byte[], byte[]>> records,
+                                                      List<SpecificRecord> valid) {
+        List<ProducerRecord<byte[], byte[]>> lateRecords = new ArrayList<>();
+        List<SpecificRecord> lateEvents = new ArrayList<>();
+        for (int i = 0; i < feed.records.size(); i++) {
+            SpecificRecord e = feed.eventOfRecord.get(i);
+            int group = e instanceof ClaimSubmitted s ? Math.floorMod(s.getClaimId().hashCode(), 40) : -1;
+            if (group == 0) {
+                continue;
+            }
+            if (group == 1) {
+                lateRecords.add(feed.records.get(i));
+                lateEvents.add(e);
+                continue;
+            }
+            records.add(feed.records.get(i));
+            if (e != null) {
+                valid.add(e);
+            }
+        }
+        records.addAll(lateRecords);
+        valid.addAll(lateEvents);
+    }
+
     /** The history is what the test claims: messy, and version 2 in every respect the families depend on. */
-    private static void assertMessyVersionTwo(SimulatedFeed feed) {
+    private static void assertMessyVersionTwo(SimulatedFeed feed, List<SpecificRecord> valid) {
         assertThat(feed.duplicates).as("duplicates").isPositive();
         assertThat(feed.late).as("late deliveries").isPositive();
         assertThat(feed.rejected()).as("invalid records").isPositive();
         Set<String> seen = new HashSet<>();
-        for (SpecificRecord e : feed.valid) {
+        for (SpecificRecord e : valid) {
             seen.add(EventType.of(e).name());
             if (e instanceof ClaimSubmitted s) {
                 seen.add(s.getFrequency().name());
