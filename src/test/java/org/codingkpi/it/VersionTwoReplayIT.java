@@ -86,7 +86,7 @@ class VersionTwoReplayIT {
             SimulatedFeed feed = SimulatedFeed.of(simulation, config, codec);
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
             List<SpecificRecord> valid = new ArrayList<>();
-            withoutOrAfterTheirSubmissions(feed, records, valid);
+            withoutOrAfterTheirSubmissions(feed, config, codec, records, valid);
             assertMessyVersionTwo(feed, valid);
 
             ReferenceModel reference = new ReferenceModel(PARTITIONS, config.attributionMaxWait().toMillis()).withBuckets();
@@ -166,26 +166,50 @@ class VersionTwoReplayIT {
 
     /**
      * The feed's records, but: the claims of one in 40 lose their 837s (remittances for a claim never
-     * seen submitted), and those of another one in 40 get them after every other record (an 837 that
-     * arrives after its remittances), so that a submission time can be unknown (EVENTS.md version 2) and
-     * a late submission meets a paid claim (KPIS.md §3b, A/R).
+     * seen submitted); those of another one in 40 get them after every other record (an 837 that
+     * arrives after its remittances); and in a third one in 40 the first 837 is dated an hour after the
+     * claim's first remittance, though delivered before it. So a submission time can be unknown both
+     * ways EVENTS.md version 2 names, and a late submission meets a paid claim (KPIS.md §3b, A/R).
      */
-    private static void withoutOrAfterTheirSubmissions(SimulatedFeed feed, List<ProducerRecord<byte[], byte[]>> records,
-                                                      List<SpecificRecord> valid) {
+    private static void withoutOrAfterTheirSubmissions(SimulatedFeed feed, PipelineConfig config, EventCodec codec,
+                                                      List<ProducerRecord<byte[], byte[]>> records, List<SpecificRecord> valid) {
+        long end = feed.valid.stream().mapToLong(EventType::occurredAtMs).max().orElseThrow();
+        Map<String, Long> firstRemittance = new java.util.HashMap<>();
+        Map<String, ClaimSubmitted> redated = new java.util.HashMap<>();
+        for (SpecificRecord e : feed.valid) {
+            if (e instanceof ClaimPaid || e instanceof ClaimDenied) {
+                firstRemittance.putIfAbsent(EventType.key(e), EventType.occurredAtMs(e));
+            }
+        }
+        for (SpecificRecord e : feed.valid) {
+            if (e instanceof ClaimSubmitted s && Math.floorMod(s.getClaimId().hashCode(), 40) == 2 && firstRemittance.containsKey(s.getClaimId())
+                    && !redated.containsKey(s.getClaimId())) {
+                long at = Math.min(end, firstRemittance.get(s.getClaimId()) + Duration.ofHours(1).toMillis());
+                redated.put(s.getClaimId(), ClaimSubmitted.newBuilder(s).setOccurredAt(java.time.Instant.ofEpochMilli(at)).build());
+            }
+        }
+        Set<String> redatedIds = new HashSet<>();
+        redated.values().forEach(s -> redatedIds.add(s.getEventId()));
         List<ProducerRecord<byte[], byte[]>> lateRecords = new ArrayList<>();
         List<SpecificRecord> lateEvents = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (int i = 0; i < feed.records.size(); i++) {
             SpecificRecord e = feed.eventOfRecord.get(i);
+            ProducerRecord<byte[], byte[]> r = feed.records.get(i);
             int group = e instanceof ClaimSubmitted s ? Math.floorMod(s.getClaimId().hashCode(), 40) : -1;
             if (group == 0) {
                 continue;
             }
             if (group == 1) {
-                lateRecords.add(feed.records.get(i));
+                lateRecords.add(r);
                 lateEvents.add(e);
                 continue;
             }
-            records.add(feed.records.get(i));
+            if (e instanceof ClaimSubmitted s && redatedIds.contains(s.getEventId())) {
+                e = redated.get(s.getClaimId()); // and its re-deliveries alike
+                r = SimulatedFeed.record(e, config, codec, now);
+            }
+            records.add(r);
             if (e != null) {
                 valid.add(e);
             }
