@@ -41,6 +41,9 @@ class ReferenceModelVersionTwoTest {
         org.codingkpi.events.EventType.values(); // trusts the event classes (the builders below copy nested records)
         ClaimReversed reversal = reversed("E2", "MEDICARE|E2", days(30), 100_000).build();
         return List.of(
+                // old claims of E1 for the oldest A/R buckets (unattributed: the encounter feed passes their start + 30 days)
+                submitted("E1", "BCBS|E1", days(-70), ClaimFrequency.ORIGINAL).setPayerId("BCBS").build(),
+                submitted("E1", "CIGNA|E1", days(-35), ClaimFrequency.ORIGINAL).setPayerId("CIGNA").build(),
                 discharged("E1", days(0)).build(),
                 discharged("E2", days(0)).setSetting(Setting.OUTPATIENT).build(),
                 // autonomous, inpatient, exactly $25,000: both default mandatory-review rules
@@ -51,6 +54,14 @@ class ReferenceModelVersionTwoTest {
                 discharged("E3", days(1)).setSetting(Setting.PROFESSIONAL).build(),
                 coded("E3", days(1), days(2), 1, CodingMode.MANUAL).setSetting(Setting.PROFESSIONAL).build(),
                 discharged("E4", days(2)).build(), // never coded
+                discharged("E7", days(2)).build(),
+                submitted("E7", "MEDICARE|E7", days(3), ClaimFrequency.ORIGINAL).build(), // its coding comes too late (below)
+                discharged("E8", days(5)).setSetting(Setting.OUTPATIENT).build(),
+                coded("E8", days(5), days(6), 1, CodingMode.AI_ASSISTED).setSetting(Setting.OUTPATIENT).setModelVersion("m-2").build(),
+                discharged("E9", days(5)).setSetting(Setting.PROFESSIONAL).build(),
+                coded("E9", days(5), days(6), 1, CodingMode.MANUAL).setSetting(Setting.PROFESSIONAL).build(),
+                // a REPLACEMENT as the first submission: bill lag and A/R from it, no gross charges billed
+                submitted("E9", "MEDICARE|E9", days(8), ClaimFrequency.REPLACEMENT).setBilledCents(900_000).build(),
                 submitted("E1", "MEDICARE|E1", days(3), ClaimFrequency.ORIGINAL).build(),
                 submitted("E4", "MEDICARE|E4", days(3), ClaimFrequency.VOID).build(), // a VOID bills nothing: E4 stays in DNFB
                 submitted("E1", "MEDICARE|E1", days(4), ClaimFrequency.VOID).build(),
@@ -66,12 +77,20 @@ class ReferenceModelVersionTwoTest {
                         .setRemarkCodes(List.of("M20")).build(),
                 audited("E2", days(10), 1, CodingMode.AI_ASSISTED, AuditVerdict.ACCURATE, 0).build(),
                 audited("E1", days(15), 1, CodingMode.AUTONOMOUS, AuditVerdict.MATERIAL_ERROR, -250_000).build(),
+                coded("E1", days(0), days(16), 2, CodingMode.AUTONOMOUS).setChargeCents(2_600_000).build(), // a recoding: no breach
+                reversed("E8", "UHC|E8", days(20), 5_000).setPayerId("UHC").build(), // a claim's first event is a reversal
+                paid("E9", "MEDICARE|E9", days(7), days(20)).build(), // submitted_at given: it is the submission time
+                reversed("E9", "MEDICARE|E9", days(25), 10_000).build(),
+                paid("E9", "MEDICARE|E9", days(7), days(28)).build(),
+                reversed("E9", "MEDICARE|E9", days(31), 10_000).build(), // open again
                 paid("E2", "MEDICARE|E2", null, days(20)).build(), // submission time: the ORIGINAL's
                 reversal,
                 reversal, // re-delivered: a duplicate
                 denied("E2", "MEDICARE|E2", null, days(35), adjustment(AdjustmentGroup.CO, "50", 1000)).build(), // not initial: nothing
                 discharged("E6", days(40)).setFacilityId("FAC-SOUTH").build(), // the encounter feed passes E4's claim start + 30 days
                 paid("E3", "MEDICARE|E3", null, days(40)).build(), // no submission at all: time unknown; an overturn
+                coded("E7", days(2), days(45), 1, CodingMode.MANUAL).build(), // after the feed passed its claim's start + 30 days
+                paid("E7", "MEDICARE|E7", days(3), days(50)).build(), // published as unknown
                 submitted("E3", "MEDICARE|E3", days(41), ClaimFrequency.ORIGINAL).build(), // an 837 after its payment
                 submitted("E1", "AETNA|E1", days(50), ClaimFrequency.ORIGINAL).setPayerId("AETNA").build(),
                 audited("E3", END, 1, CodingMode.MANUAL, AuditVerdict.MINOR_VARIANCE, 12_345).build());
@@ -104,7 +123,11 @@ class ReferenceModelVersionTwoTest {
         assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "MEDICARE", "age", "60-90d")).isEqualTo(1);
         assertThat(v(x, "coding_ar_open_dollars", "facility", "FAC-NORTH", "payer", "MEDICARE", "age", "60-90d")).isEqualTo(15_000);
         assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "AETNA", "age", "0-30d")).isEqualTo(1);
-        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(2);
+        assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "MEDICARE", "age", "30-60d")).isEqualTo(1);
+        assertThat(v(x, "coding_ar_open_dollars", "facility", "FAC-NORTH", "payer", "MEDICARE", "age", "30-60d")).isEqualTo(9_000);
+        assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "CIGNA", "age", "90-120d")).isEqualTo(1);
+        assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "BCBS", "age", "120d+")).isEqualTo(1);
+        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(5);
         // submission time: C2 from its ORIGINAL (known); C5 (837 dated after the payment) and C3 (no 837) unknown
         assertThat(v(x, "coding_claims_payment_time_unknown_total", "payer", "MEDICARE")).isEqualTo(2);
         assertThat(v(x, "coding_claim_payment_seconds_count", "payer", "MEDICARE", "coding_mode", "AI_ASSISTED")).isEqualTo(1);
@@ -115,13 +138,15 @@ class ReferenceModelVersionTwoTest {
         assertThat(v(x, "coding_bill_lag_seconds_count", "facility", "FAC-NORTH", "setting", "INPATIENT")).isEqualTo(3);
         assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "INPATIENT")).isEqualTo((3 + 11 + 50) * DAY);
         assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "OUTPATIENT")).isEqualTo(15 * 3600);
-        assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "PROFESSIONAL")).isEqualTo(40 * DAY);
-        assertThat(sum(x, "coding_bill_lag_seconds_count")).isEqualTo(5);
+        assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "PROFESSIONAL")).isEqualTo((40 + 3) * DAY);
+        assertThat(sum(x, "coding_bill_lag_seconds_count")).isEqualTo(6);
+        assertThat(v(x, "coding_claim_payment_seconds_sum", "payer", "MEDICARE", "coding_mode", "MANUAL")).isEqualTo((13 + 21) * DAY);
+        assertThat(v(x, "coding_claim_payment_seconds_sum", "payer", "MEDICARE", "coding_mode", "unknown")).isEqualTo(47 * DAY);
         // submissions: every frequency counted, only ORIGINAL dollars; E4's claim is unattributed
-        assertThat(sum(x, "coding_claims_submitted_total")).isEqualTo(9);
+        assertThat(sum(x, "coding_claims_submitted_total")).isEqualTo(13);
         assertThat(v(x, "coding_claims_submitted_total", "facility", "FAC-NORTH", "payer", "MEDICARE", "setting", "unknown",
                 "coding_mode", "unknown", "frequency", "VOID")).isEqualTo(1);
-        assertThat(sum(x, "coding_claims_submitted_dollars_total")).isEqualTo(6 * 13_000);
+        assertThat(sum(x, "coding_claims_submitted_dollars_total")).isEqualTo(9 * 13_000);
         // DNFB: E4 (a VOID only) and E6; not E5 (its claim came first) nor the billed or remitted ones
         assertThat(sum(x, "coding_dnfb_encounters")).isEqualTo(2);
         assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "INPATIENT", "age", "7d+")).isEqualTo(1);
@@ -134,12 +159,15 @@ class ReferenceModelVersionTwoTest {
         assertThat(sum(x, "coding_claim_denial_reasons_total")).isEqualTo(2);
         assertThat(v(x, "coding_denial_resolution_seconds_sum", "payer", "MEDICARE", "category", "coding")).isEqualTo(30 * DAY);
         // reversals: the re-delivery counts once, as a duplicate
-        assertThat(sum(x, "coding_claims_reversed_dollars_total")).isEqualTo(1_000);
+        assertThat(sum(x, "coding_claims_reversed_dollars_total")).isEqualTo(1_250);
+        assertThat(v(x, "coding_claims_reversed_total", "facility", "FAC-NORTH", "payer", "UHC", "setting", "OUTPATIENT",
+                "coding_mode", "AI_ASSISTED")).isEqualTo(1);
         assertThat(v(x, "coding_events_duplicate_total", "type", "ClaimReversed")).isEqualTo(1);
         // auditors
         assertThat(v(x, "coding_oversight_breaches_total", "facility", "FAC-NORTH", "setting", "INPATIENT", "rule", "high_dollar")).isEqualTo(1);
         assertThat(v(x, "coding_oversight_breaches_total", "facility", "FAC-NORTH", "setting", "INPATIENT", "rule", "inpatient")).isEqualTo(1);
-        assertThat(sum(x, "coding_ai_assisted_codes_total")).isEqualTo(2);
+        assertThat(sum(x, "coding_oversight_breaches_total")).isEqualTo(2);
+        assertThat(sum(x, "coding_ai_assisted_codes_total")).isEqualTo(4);
         assertThat(v(x, "coding_ai_assisted_codes_total", "facility", "FAC-NORTH", "specialty", "cardiology", "model_version", "unknown",
                 "code_system", "CPT", "source", "MANUAL")).isEqualTo(1);
         assertThat(sum(x, "coding_qa_audits_total")).isEqualTo(3);
