@@ -16,6 +16,7 @@ import org.codingkpi.events.EncounterDischarged;
 import org.codingkpi.events.EventType;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,10 +63,10 @@ final class ReferenceModel {
         }
     }
 
-    /** dnfb.retention's default. */
-    private static final long DNFB_RETENTION_MS = 365L * DAY;
-    /** ar.retention's default. */
-    private static final long AR_RETENTION_MS = 365L * DAY;
+    /** dnfb.retention (default 365 days). */
+    private long dnfbRetentionMs = 365L * DAY;
+    /** ar.retention (default 365 days). */
+    private long arRetentionMs = 365L * DAY;
     private static final double H = 3600;
     private static final double D = 86_400;
     /** KPIS.md §3 and §3b: the buckets of each histogram, seconds. */
@@ -76,6 +77,13 @@ final class ReferenceModel {
     static final double[] RESOLUTION = {7 * D, 14 * D, 30 * D, 45 * D, 60 * D, 90 * D, 120 * D, 180 * D};
     /** Whether histograms get their {@code _bucket} samples too (keys with {@code le} as {@link #le} writes it). */
     private boolean buckets;
+
+    /** Other dnfb.retention and ar.retention than the defaults. */
+    ReferenceModel withRetentions(Duration dnfb, Duration ar) {
+        this.dnfbRetentionMs = dnfb.toMillis();
+        this.arRetentionMs = ar.toMillis();
+        return this;
+    }
 
     /** Histograms with their cumulative buckets as well as _count and _sum. */
     ReferenceModel withBuckets() {
@@ -190,7 +198,7 @@ final class ReferenceModel {
             }
         }
         for (EncounterDischarged d : lastDischarge.values()) {
-            if (streamTime - d.getOccurredAt().toEpochMilli() > DNFB_RETENTION_MS) {
+            if (streamTime - d.getOccurredAt().toEpochMilli() > dnfbRetentionMs) {
                 continue;
             }
             double ageDays = (streamTime - d.getOccurredAt().toEpochMilli()) / (double) DAY;
@@ -290,7 +298,7 @@ final class ReferenceModel {
         expected.entrySet().removeIf(x -> x.getKey().startsWith("coding_claim_denial_reason_dollars_total{") && x.getValue() < 0);
         // A/R (KPIS.md §3b) at the final stream time
         for (ClaimView c : claims.values()) {
-            if (c.firstSubmittedAt == null || c.voided || c.latestPaid || streamTime - c.firstSubmittedAt > AR_RETENTION_MS) {
+            if (c.firstSubmittedAt == null || c.voided || c.latestPaid || streamTime - c.firstSubmittedAt > arRetentionMs) {
                 continue;
             }
             double ageDays = (streamTime - c.firstSubmittedAt) / (double) DAY;

@@ -179,6 +179,22 @@ class ReferenceModelVersionTwoTest {
     }
 
     @Test
+    void shortRetentionsTakeOldEncountersOutOfDnfbAndOldClaimsOutOfAr() {
+        ReferenceModel m = new ReferenceModel(1, Duration.ofDays(30).toMillis()).withBuckets().withRetentions(Duration.ofDays(30), Duration.ofDays(59));
+        m.run(history());
+        m.add("coding_stream_time_seconds", m.streamTimeMs / 1000.0);
+        Map<String, Double> x = m.expected;
+        // DNFB: E6 (20.6 days) stays, E4 (58.6 days) left; A/R: only the claims first submitted within 59 days (C7 of AETNA, E9's)
+        assertThat(sum(x, "coding_dnfb_encounters")).isEqualTo(1);
+        assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "INPATIENT", "age", "7d+")).isEqualTo(1);
+        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(2);
+        try (KpiDriver driver = new KpiDriver(Map.of("dnfb.retention", "30d", "ar.retention", "59d"))) {
+            history().forEach(driver::pipe);
+            assertThat(GroundTruth.differences(x, VersionTwoReplayIT.canonical(driver.scrape()))).isEmpty();
+        }
+    }
+
+    @Test
     void theTopologyPublishesExactlyTheModelsSamples() {
         Map<String, Double> expected = model().expected;
         try (KpiDriver driver = new KpiDriver()) {
