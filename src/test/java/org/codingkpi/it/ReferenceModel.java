@@ -26,8 +26,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * An independent, deliberately naive implementation of KPIS.md §1–§4 over a whole file held in
- * memory: a second reading of the contract to check the streaming one against. It works feed by
+ * An independent, deliberately naive implementation of KPIS.md §1–§4 (with §3b, the billing side,
+ * and the version-2 auditor counters of §5; EVENTS.md "Version 2") over a whole file held in
+ * memory: a second reading of the contract to check the streaming one against. Not computed here:
+ * the E/M share and PSI, the acceptance CUSUMs and the open findings (they follow the compliance
+ * detector's day clock) and the ROI families (RoiReplayIT has its own reading). It works feed by
  * feed (the encounter feed first, then claims), which is exactly what the contract's attribution
  * rule makes equivalent to any interleaving. It computes expected sample values keyed like the
  * Prometheus text format ({@code name{a="x",b="y"}}, labels sorted).
