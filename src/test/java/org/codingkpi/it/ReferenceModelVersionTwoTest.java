@@ -93,6 +93,18 @@ class ReferenceModelVersionTwoTest {
                 paid("E7", "MEDICARE|E7", days(3), days(50)).build(), // published as unknown
                 submitted("E3", "MEDICARE|E3", days(41), ClaimFrequency.ORIGINAL).build(), // an 837 after its payment
                 submitted("E1", "AETNA|E1", days(50), ClaimFrequency.ORIGINAL).setPayerId("AETNA").build(),
+                // a VOID, then the discharge: in DNFB; the claim's later ORIGINAL is its first non-VOID submission (bill lag, payment
+                // time) but the claim never opens in A/R (it has a VOID); paid the same instant it was submitted: 0 seconds, known
+                submitted("E10", "MEDICARE|E10", days(51), ClaimFrequency.VOID).setEventId("shared-id").build(),
+                discharged("E10", days(50)).setFacilityId("FAC-SOUTH").setSetting(Setting.OUTPATIENT).build(),
+                coded("E10", days(50), days(51), 1, CodingMode.MANUAL).setSetting(Setting.OUTPATIENT).setFacilityId("FAC-SOUTH").build(),
+                // an invalid record does not register its event id; the same id on another topic is no duplicate
+                submitted("E11", "MEDICARE|E11", days(52), ClaimFrequency.ORIGINAL).setEventId("reused-id").setBilledCents(-1).build(),
+                discharged("E11", days(52)).setEventId("shared-id").build(),
+                coded("E11", days(52), days(52.5), 1, CodingMode.MANUAL).build(),
+                submitted("E11", "MEDICARE|E11", days(53), ClaimFrequency.ORIGINAL).setEventId("reused-id").build(),
+                submitted("E10", "MEDICARE|E10", days(54), ClaimFrequency.ORIGINAL).setFacilityId("FAC-SOUTH").build(),
+                paid("E10", "MEDICARE|E10", null, days(54)).setFacilityId("FAC-SOUTH").build(),
                 audited("E3", END, 1, CodingMode.MANUAL, AuditVerdict.MINOR_VARIANCE, 12_345).build());
     }
 
@@ -100,9 +112,15 @@ class ReferenceModelVersionTwoTest {
         return Adjustment.newBuilder().setGroup(group).setReason(carc).setAmountCents(cents).build();
     }
 
+    /** The history's one invalid record (a negative billed amount). */
+    private static boolean invalid(SpecificRecord e) {
+        return e instanceof org.codingkpi.events.ClaimSubmitted s && s.getBilledCents() < 0;
+    }
+
     private static ReferenceModel model() {
         ReferenceModel m = new ReferenceModel(1, Duration.ofDays(30).toMillis()).withBuckets();
-        m.run(history());
+        m.run(history().stream().filter(e -> !invalid(e)).toList());
+        m.add("coding_events_rejected_total", 1, "reason", "negative_value");
         m.add("coding_stream_time_seconds", m.streamTimeMs / 1000.0);
         return m;
     }
@@ -127,7 +145,9 @@ class ReferenceModelVersionTwoTest {
         assertThat(v(x, "coding_ar_open_dollars", "facility", "FAC-NORTH", "payer", "MEDICARE", "age", "30-60d")).isEqualTo(9_000);
         assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "CIGNA", "age", "90-120d")).isEqualTo(1);
         assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "BCBS", "age", "120d+")).isEqualTo(1);
-        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(5);
+        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(6); // E11's too (its first, invalid, record aside)
+        assertThat(v(x, "coding_claim_payment_seconds_count", "payer", "MEDICARE", "coding_mode", "MANUAL")).isEqualTo(3);
+        assertThat(v(x, "coding_claim_payment_seconds_bucket", "payer", "MEDICARE", "coding_mode", "MANUAL", "le", "604800")).isEqualTo(1);
         // submission time: C2 from its ORIGINAL (known); C5 (837 dated after the payment) and C3 (no 837) unknown
         assertThat(v(x, "coding_claims_payment_time_unknown_total", "payer", "MEDICARE")).isEqualTo(2);
         assertThat(v(x, "coding_claim_payment_seconds_count", "payer", "MEDICARE", "coding_mode", "AI_ASSISTED")).isEqualTo(1);
@@ -135,20 +155,24 @@ class ReferenceModelVersionTwoTest {
         assertThat(v(x, "coding_claim_payment_seconds_bucket", "payer", "MEDICARE", "coding_mode", "AI_ASSISTED", "le", "1814400")).isEqualTo(1);
         assertThat(v(x, "coding_claim_payment_seconds_bucket", "payer", "MEDICARE", "coding_mode", "AI_ASSISTED", "le", "1209600")).isEqualTo(0);
         // bill lag: first non-VOID submission of each attributed claim minus the coding's discharged_at; not the unattributed C4
-        assertThat(v(x, "coding_bill_lag_seconds_count", "facility", "FAC-NORTH", "setting", "INPATIENT")).isEqualTo(3);
-        assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "INPATIENT")).isEqualTo((3 + 11 + 50) * DAY);
+        assertThat(v(x, "coding_bill_lag_seconds_count", "facility", "FAC-NORTH", "setting", "INPATIENT")).isEqualTo(4);
+        assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "INPATIENT")).isEqualTo((3 + 11 + 50 + 1) * DAY);
         assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "OUTPATIENT")).isEqualTo(15 * 3600);
         assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "PROFESSIONAL")).isEqualTo((40 + 3) * DAY);
-        assertThat(sum(x, "coding_bill_lag_seconds_count")).isEqualTo(6);
+        assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-SOUTH", "setting", "OUTPATIENT")).isEqualTo(4 * DAY);
+        assertThat(sum(x, "coding_bill_lag_seconds_count")).isEqualTo(8);
         assertThat(v(x, "coding_claim_payment_seconds_sum", "payer", "MEDICARE", "coding_mode", "MANUAL")).isEqualTo((13 + 21) * DAY);
         assertThat(v(x, "coding_claim_payment_seconds_sum", "payer", "MEDICARE", "coding_mode", "unknown")).isEqualTo(47 * DAY);
         // submissions: every frequency counted, only ORIGINAL dollars; E4's claim is unattributed
-        assertThat(sum(x, "coding_claims_submitted_total")).isEqualTo(13);
+        assertThat(sum(x, "coding_claims_submitted_total")).isEqualTo(16);
+        assertThat(v(x, "coding_events_total", "type", "ClaimSubmitted")).isEqualTo(16);
+        assertThat(v(x, "coding_events_duplicate_total", "type", "ClaimSubmitted")).isEqualTo(0);
         assertThat(v(x, "coding_claims_submitted_total", "facility", "FAC-NORTH", "payer", "MEDICARE", "setting", "unknown",
                 "coding_mode", "unknown", "frequency", "VOID")).isEqualTo(1);
-        assertThat(sum(x, "coding_claims_submitted_dollars_total")).isEqualTo(9 * 13_000);
+        assertThat(sum(x, "coding_claims_submitted_dollars_total")).isEqualTo(11 * 13_000);
         // DNFB: E4 (a VOID only) and E6; not E5 (its claim came first) nor the billed or remitted ones
         assertThat(sum(x, "coding_dnfb_encounters")).isEqualTo(2);
+        assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "OUTPATIENT", "age", "7d+")).isEqualTo(0); // E10 billed at last
         assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "INPATIENT", "age", "7d+")).isEqualTo(1);
         // denial reasons of the initial denial only, CO/OA/PI only, signed amounts
         assertThat(v(x, "coding_claim_denial_reasons_total", "payer", "MEDICARE", "group", "CO", "carc", "16")).isEqualTo(1);
@@ -181,13 +205,14 @@ class ReferenceModelVersionTwoTest {
     @Test
     void shortRetentionsTakeOldEncountersOutOfDnfbAndOldClaimsOutOfAr() {
         ReferenceModel m = new ReferenceModel(1, Duration.ofDays(30).toMillis()).withBuckets().withRetentions(Duration.ofDays(30), Duration.ofDays(59));
-        m.run(history());
+        m.run(history().stream().filter(e -> !invalid(e)).toList());
+        m.add("coding_events_rejected_total", 1, "reason", "negative_value");
         m.add("coding_stream_time_seconds", m.streamTimeMs / 1000.0);
         Map<String, Double> x = m.expected;
-        // DNFB: E6 (20.6 days) stays, E4 (58.6 days) left; A/R: only the claims first submitted within 59 days (C7 of AETNA, E9's)
+        // DNFB: E6 (20.6 days) stays, E4 (58.6 days) left; A/R: only the claims first submitted within 59 days (AETNA's, E9's, E11's)
         assertThat(sum(x, "coding_dnfb_encounters")).isEqualTo(1);
         assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "INPATIENT", "age", "7d+")).isEqualTo(1);
-        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(2);
+        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(3);
         try (KpiDriver driver = new KpiDriver(Map.of("dnfb.retention", "30d", "ar.retention", "59d"))) {
             history().forEach(driver::pipe);
             assertThat(GroundTruth.differences(x, VersionTwoReplayIT.canonical(driver.scrape()))).isEmpty();
