@@ -81,6 +81,19 @@ final class ReferenceModel {
     /** Whether histograms get their {@code _bucket} samples too (keys with {@code le} as {@link #le} writes it). */
     private boolean buckets;
 
+    /** A mandatory-review rule (KPIS.md §5 v2); null: no condition on that field. */
+    record Rule(String name, String setting, String specialty, Long minChargeCents) {
+    }
+
+    /** The default rules: inpatient = setting INPATIENT, high_dollar = charge >= 2,500,000 cents. */
+    private List<Rule> oversightRules = List.of(new Rule("inpatient", "INPATIENT", null, null), new Rule("high_dollar", null, null, 2_500_000L));
+
+    /** Other mandatory-review rules than the defaults. */
+    ReferenceModel withOversightRules(List<Rule> rules) {
+        this.oversightRules = rules;
+        return this;
+    }
+
     /** Other dnfb.retention and ar.retention than the defaults. */
     ReferenceModel withRetentions(Duration dnfb, Duration ar) {
         this.dnfbRetentionMs = dnfb.toMillis();
@@ -142,12 +155,13 @@ final class ReferenceModel {
                                     "model_version", model, "code_system", code.getSystem().name(), "source", code.getSource().name());
                         }
                     } else if (c.getCodingMode() == org.codingkpi.events.CodingMode.AUTONOMOUS) {
-                        // KPIS.md §5 v2, the default mandatory-review rules
-                        if (c.getSetting() == org.codingkpi.events.Setting.INPATIENT) {
-                            add("coding_oversight_breaches_total", 1, "facility", c.getFacilityId(), "setting", c.getSetting().name(), "rule", "inpatient");
-                        }
-                        if (c.getChargeCents() >= 2_500_000L) {
-                            add("coding_oversight_breaches_total", 1, "facility", c.getFacilityId(), "setting", c.getSetting().name(), "rule", "high_dollar");
+                        // KPIS.md §5 v2: every mandatory-review rule whose conditions all hold, one count each
+                        for (Rule rule : oversightRules) {
+                            if ((rule.setting() == null || rule.setting().equals(c.getSetting().name()))
+                                    && (rule.specialty() == null || rule.specialty().equals(c.getSpecialty()))
+                                    && (rule.minChargeCents() == null || c.getChargeCents() >= rule.minChargeCents())) {
+                                add("coding_oversight_breaches_total", 1, "facility", c.getFacilityId(), "setting", c.getSetting().name(), "rule", rule.name());
+                            }
                         }
                     }
                     if (attribution.putIfAbsent(c.getEncounterId(), new Attribution(c.getSetting().name(), c.getCodingMode().name(), before)) == null) {

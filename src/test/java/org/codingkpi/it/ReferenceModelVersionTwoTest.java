@@ -105,6 +105,8 @@ class ReferenceModelVersionTwoTest {
                 submitted("E11", "MEDICARE|E11", days(53), ClaimFrequency.ORIGINAL).setEventId("reused-id").build(),
                 submitted("E10", "MEDICARE|E10", days(54), ClaimFrequency.ORIGINAL).setFacilityId("FAC-SOUTH").build(),
                 paid("E10", "MEDICARE|E10", null, days(54)).setFacilityId("FAC-SOUTH").build(),
+                // autonomous outpatient cardiology at exactly $10,000: no default rule; two of the configured ones below
+                coded("E12", days(53), days(53.5), 1, CodingMode.AUTONOMOUS).setSetting(Setting.OUTPATIENT).setChargeCents(1_000_000).build(),
                 audited("E3", END, 1, CodingMode.MANUAL, AuditVerdict.MINOR_VARIANCE, 12_345).build());
     }
 
@@ -214,6 +216,38 @@ class ReferenceModelVersionTwoTest {
         assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "INPATIENT", "age", "7d+")).isEqualTo(1);
         assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(3);
         try (KpiDriver driver = new KpiDriver(Map.of("dnfb.retention", "30d", "ar.retention", "59d"))) {
+            history().forEach(driver::pipe);
+            assertThat(GroundTruth.differences(x, VersionTwoReplayIT.canonical(driver.scrape()))).isEmpty();
+        }
+    }
+
+    @Test
+    void configuredMandatoryReviewRules(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path rules = dir.resolve("oversight.yaml");
+        java.nio.file.Files.writeString(rules, """
+                rules:
+                  - name: cardiology_any
+                    specialty: cardiology
+                  - name: outpatient_big
+                    setting: OUTPATIENT
+                    min_charge_cents: 1000000
+                  - name: professional
+                    setting: PROFESSIONAL
+                """);
+        ReferenceModel m = new ReferenceModel(1, Duration.ofDays(30).toMillis()).withBuckets().withOversightRules(List.of(
+                new ReferenceModel.Rule("cardiology_any", null, "cardiology", null),
+                new ReferenceModel.Rule("outpatient_big", "OUTPATIENT", null, 1_000_000L),
+                new ReferenceModel.Rule("professional", "PROFESSIONAL", null, null)));
+        m.run(history().stream().filter(e -> !invalid(e)).toList());
+        m.add("coding_events_rejected_total", 1, "reason", "negative_value");
+        m.add("coding_stream_time_seconds", m.streamTimeMs / 1000.0);
+        Map<String, Double> x = m.expected;
+        // E1 (inpatient cardiology) and E12 (outpatient cardiology, exactly the minimum charge); E1's recoding does not count
+        assertThat(v(x, "coding_oversight_breaches_total", "facility", "FAC-NORTH", "setting", "INPATIENT", "rule", "cardiology_any")).isEqualTo(1);
+        assertThat(v(x, "coding_oversight_breaches_total", "facility", "FAC-NORTH", "setting", "OUTPATIENT", "rule", "cardiology_any")).isEqualTo(1);
+        assertThat(v(x, "coding_oversight_breaches_total", "facility", "FAC-NORTH", "setting", "OUTPATIENT", "rule", "outpatient_big")).isEqualTo(1);
+        assertThat(sum(x, "coding_oversight_breaches_total")).isEqualTo(3);
+        try (KpiDriver driver = new KpiDriver(Map.of("oversight.rules.file", rules.toString()))) {
             history().forEach(driver::pipe);
             assertThat(GroundTruth.differences(x, VersionTwoReplayIT.canonical(driver.scrape()))).isEmpty();
         }
