@@ -107,6 +107,9 @@ class ReferenceModelVersionTwoTest {
                 paid("E10", "MEDICARE|E10", null, days(54)).setFacilityId("FAC-SOUTH").build(),
                 // autonomous outpatient cardiology at exactly $10,000: no default rule; two of the configured ones below
                 coded("E12", days(53), days(53.5), 1, CodingMode.AUTONOMOUS).setSetting(Setting.OUTPATIENT).setChargeCents(1_000_000).build(),
+                // billed before the discharge the coding states (no rule forbids it): a negative bill lag, the only one of its series
+                submitted("E13", "MEDICARE|E13", days(54), ClaimFrequency.ORIGINAL).setFacilityId("FAC-EAST").build(),
+                coded("E13", days(54.5), days(55), 1, CodingMode.MANUAL).setFacilityId("FAC-EAST").build(),
                 audited("E3", END, 1, CodingMode.MANUAL, AuditVerdict.MINOR_VARIANCE, 12_345).build());
     }
 
@@ -147,7 +150,7 @@ class ReferenceModelVersionTwoTest {
         assertThat(v(x, "coding_ar_open_dollars", "facility", "FAC-NORTH", "payer", "MEDICARE", "age", "30-60d")).isEqualTo(9_000);
         assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "CIGNA", "age", "90-120d")).isEqualTo(1);
         assertThat(v(x, "coding_ar_open_claims", "facility", "FAC-NORTH", "payer", "BCBS", "age", "120d+")).isEqualTo(1);
-        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(6); // E11's too (its first, invalid, record aside)
+        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(7); // E11's (its first, invalid, record aside) and E13's too
         assertThat(v(x, "coding_claim_payment_seconds_count", "payer", "MEDICARE", "coding_mode", "MANUAL")).isEqualTo(3);
         assertThat(v(x, "coding_claim_payment_seconds_bucket", "payer", "MEDICARE", "coding_mode", "MANUAL", "le", "604800")).isEqualTo(1);
         // submission time: C2 from its ORIGINAL (known); C5 (837 dated after the payment) and C3 (no 837) unknown
@@ -162,16 +165,18 @@ class ReferenceModelVersionTwoTest {
         assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "OUTPATIENT")).isEqualTo(15 * 3600);
         assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-NORTH", "setting", "PROFESSIONAL")).isEqualTo((40 + 3) * DAY);
         assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-SOUTH", "setting", "OUTPATIENT")).isEqualTo(4 * DAY);
-        assertThat(sum(x, "coding_bill_lag_seconds_count")).isEqualTo(8);
+        assertThat(v(x, "coding_bill_lag_seconds_sum", "facility", "FAC-EAST", "setting", "INPATIENT")).isEqualTo(-0.5 * DAY);
+        assertThat(v(x, "coding_bill_lag_seconds_bucket", "facility", "FAC-EAST", "setting", "INPATIENT", "le", "86400")).isEqualTo(1);
+        assertThat(sum(x, "coding_bill_lag_seconds_count")).isEqualTo(9);
         assertThat(v(x, "coding_claim_payment_seconds_sum", "payer", "MEDICARE", "coding_mode", "MANUAL")).isEqualTo((13 + 21) * DAY);
         assertThat(v(x, "coding_claim_payment_seconds_sum", "payer", "MEDICARE", "coding_mode", "unknown")).isEqualTo(47 * DAY);
         // submissions: every frequency counted, only ORIGINAL dollars; E4's claim is unattributed
-        assertThat(sum(x, "coding_claims_submitted_total")).isEqualTo(16);
-        assertThat(v(x, "coding_events_total", "type", "ClaimSubmitted")).isEqualTo(16);
+        assertThat(sum(x, "coding_claims_submitted_total")).isEqualTo(17);
+        assertThat(v(x, "coding_events_total", "type", "ClaimSubmitted")).isEqualTo(17);
         assertThat(v(x, "coding_events_duplicate_total", "type", "ClaimSubmitted")).isEqualTo(0);
         assertThat(v(x, "coding_claims_submitted_total", "facility", "FAC-NORTH", "payer", "MEDICARE", "setting", "unknown",
                 "coding_mode", "unknown", "frequency", "VOID")).isEqualTo(1);
-        assertThat(sum(x, "coding_claims_submitted_dollars_total")).isEqualTo(11 * 13_000);
+        assertThat(sum(x, "coding_claims_submitted_dollars_total")).isEqualTo(12 * 13_000);
         // DNFB: E4 (a VOID only) and E6; not E5 (its claim came first) nor the billed or remitted ones
         assertThat(sum(x, "coding_dnfb_encounters")).isEqualTo(2);
         assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "OUTPATIENT", "age", "7d+")).isEqualTo(0); // E10 billed at last
@@ -211,10 +216,10 @@ class ReferenceModelVersionTwoTest {
         m.add("coding_events_rejected_total", 1, "reason", "negative_value");
         m.add("coding_stream_time_seconds", m.streamTimeMs / 1000.0);
         Map<String, Double> x = m.expected;
-        // DNFB: E6 (20.6 days) stays, E4 (58.6 days) left; A/R: only the claims first submitted within 59 days (AETNA's, E9's, E11's)
+        // DNFB: E6 (20.6 days) stays, E4 (58.6 days) left; A/R: only the claims first submitted within 59 days (AETNA's, E9's, E11's, E13's)
         assertThat(sum(x, "coding_dnfb_encounters")).isEqualTo(1);
         assertThat(v(x, "coding_dnfb_encounters", "facility", "FAC-SOUTH", "setting", "INPATIENT", "age", "7d+")).isEqualTo(1);
-        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(3);
+        assertThat(sum(x, "coding_ar_open_claims")).isEqualTo(4);
         try (KpiDriver driver = new KpiDriver(Map.of("dnfb.retention", "30d", "ar.retention", "59d"))) {
             history().forEach(driver::pipe);
             assertThat(GroundTruth.differences(x, VersionTwoReplayIT.canonical(driver.scrape()))).isEmpty();
