@@ -103,8 +103,14 @@ public final class KpiCollector implements MultiCollector {
     private static CounterSnapshot counter(KpiTotals t, MetricCatalog.Family f) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(f.baseName()).help(f.help());
         String[] names = f.labels().toArray(String[]::new);
-        keyed(t.group(f.series())).forEach((labels, v) -> b.dataPoint(
-                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, labels.array())).value(v[f.slot()] / f.divisor()).build()));
+        keyed(t.group(f.series())).forEach((labels, v) -> {
+            double value = v[f.slot()] / f.divisor();
+            // only a signed sum can be negative (adjustment amounts, EVENTS.md v2): a Prometheus counter cannot
+            // carry it, and one such point must not fail the whole scrape; published again once positive (docs/x12.md)
+            if (!(value < 0)) {
+                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of(names, labels.array())).value(value).build());
+            }
+        });
         return b.build();
     }
 

@@ -70,7 +70,7 @@ final class GroundTruth {
 
     /**
      * As {@link #differences(Map, Map)}; {@code strict}: nothing but zeros beyond the expected samples
-     * in any family (histogram buckets aside, which the reference does not compute).
+     * in any family (histogram buckets aside, which the reference computes only {@link ReferenceModel#withBuckets with buckets}).
      */
     static List<String> differences(Map<String, Double> expected, Map<String, Double> actual, boolean strict) {
         List<String> out = new ArrayList<>();
