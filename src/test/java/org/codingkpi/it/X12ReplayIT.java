@@ -44,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>the JSON rendering: the same deliveries, claims included, as one JSON-lines file.</li>
  * </ul>
  * Every {@code coding_*} sample of the two {@code metrics.prom} must be identical, the ingest
- * families included, and so must the audit findings. Nothing is left out of the comparison; the
+ * families included (only the operational {@code coding_pipeline_*} gauges are not compared), and so
+ * must the audit findings. No family is left out of the comparison; the
  * JSON rendering is made comparable where X12 has no form for a delivery (the renderer says so):
  * <ul>
  *   <li>a claim event's re-delivery and an invalid claim line cannot be written as X12, so the JSON
@@ -55,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  * The X12 importer derives its own event ids, which no series shows. The claims reach the pipeline
  * in another order in the two renderings (by file, after all encounter events, against delivery
- * order): the series must not depend on it.
+ * order, late deliveries included): the series must not depend on it.
  */
 @Tag("integration")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
