@@ -89,7 +89,8 @@ public final class SimulateCommand implements Callable<Integer> {
     boolean messy;
 
     @Option(names = "--scenario", defaultValue = "none", paramLabel = "NAME", converter = ScenarioConverter.class,
-            description = "An anomaly for the compliance monitoring to find: none, rubber-stamp, em-drift, denial-spike (default: ${DEFAULT-VALUE}).")
+            description = {"An anomaly for the compliance monitoring to find: none, rubber-stamp, em-drift, denial-spike,",
+                    "degrading-model, oversight-breach (default: ${DEFAULT-VALUE})."})
     Scenario scenario;
 
     @Option(names = "--scenario-day", paramLabel = "N", description = "Simulated day (from --start) the scenario starts; default: go-live + 15 days.")
@@ -97,7 +98,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--events", defaultValue = "v1", paramLabel = "v1|v2",
             description = {"v1 (default): the version-1 events. v2: also ClaimSubmitted (some VOID and REPLACEMENT), ClaimReversed,",
-                    "CodingAudited, remittance adjustments, remittances without submitted_at, model_version on AI codings."})
+                    "remittance adjustments, remittances without submitted_at, model_version on AI codings, and in every",
+                    "scenario a QA stream (CodingAudited, about 3 in 100 codings; one coder and the newest model less accurate)."})
     String events;
 
     @Option(names = "--format", defaultValue = "jsonl", paramLabel = "jsonl|x12",

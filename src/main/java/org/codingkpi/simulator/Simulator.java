@@ -583,7 +583,10 @@ public final class Simulator implements Iterator<SimEvent> {
         if (scenario == Scenario.DEGRADING_MODEL && t >= scenarioMs) {
             return Catalog.MODEL_DEGRADING;
         }
-        return t < steadyMs ? Catalog.MODEL_V1 : Catalog.MODEL_V2;
+        // version 2 moves to the newer model when the expansion starts (day 60 by default), so that
+        // every version-2 run of a few months has two model versions for its QA stream to compare;
+        // version 1 keeps its roll-out at the steady state (day 120), as its golden outputs have it
+        return t < (v2 ? expansionMs : steadyMs) ? Catalog.MODEL_V1 : Catalog.MODEL_V2;
     }
 
     /**
@@ -1189,18 +1192,25 @@ public final class Simulator implements Iterator<SimEvent> {
         emit(event, EventType.ClaimReversed, claim.id, t, claim.clock);
     }
 
-    /** Version 2: about 3 % of codings are audited by QA 5 to 30 days later. */
+    /**
+     * Version 2, every scenario: about 3 % of codings are audited by QA 5 to 30 days later (drawn
+     * from the version-2 stream, apart from the encounters' own draws).
+     */
     private void maybeAudit(Encounter enc, EncounterCoded coded, long t) {
         if (v2 && v2rng.nextDouble() < 0.03) {
             schedule(t + 5 * DAY + (long) (v2rng.nextDouble() * 25 * DAY), K_AUDIT, enc, null, coded);
         }
     }
 
-    /** Accuracy is lower for one coder and for the newer model version. */
+    /**
+     * Accuracy is lower for one outpatient coder and for the newest model version of the run: the
+     * one the department moves to ({@code coder-llm-1.5}), or the scenario's own when it rolls one
+     * out ({@code coder-llm-2.0} in rubber-stamp, {@code coder-llm-2.1} in degrading-model).
+     */
     private void audit(Encounter enc, long t, EncounterCoded coded) {
         SplittableRandom r = v2rng;
         boolean weak = (coded.getCoderId() != null && coded.getCoderId().equals(coderIds[weakCoder]))
-                || Catalog.MODEL_V2.equals(coded.getModelVersion());
+                || modelVersion(Long.MAX_VALUE).equals(coded.getModelVersion());
         double u = r.nextDouble();
         AuditVerdict verdict = u < (weak ? 0.62 : 0.86) ? AuditVerdict.ACCURATE
                 : u < (weak ? 0.82 : 0.96) ? AuditVerdict.MINOR_VARIANCE : AuditVerdict.MATERIAL_ERROR;

@@ -4,7 +4,8 @@ import org.codingkpi.compliance.audit.FindingKind;
 import org.codingkpi.compliance.audit.FindingStatus;
 import org.codingkpi.simulator.Scenario;
 import org.codingkpi.simulator.SimulatorConfig;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -13,30 +14,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Each detector finds its injected scenario within the expected number of simulated days, with the
  * contract's default thresholds, and a clean 120-day department raises nothing (a false positive is
- * audit noise). Go-live is day 30, the scenario starts on day 45 (go-live + 15).
+ * audit noise). Go-live is day 30, the scenario starts on day 45 (go-live + 15). Each holds for the
+ * version-1 events and for version 2 (model_version on codings, the QA audit stream, the billing
+ * events), as the demo and the compose feed send them.
  */
 class ScenarioDetectionTest {
     private static final ComplianceConfig DEFAULTS = ComplianceConfig.defaults();
     private static final int GO_LIVE = 30;
     private static final int SCENARIO = 45;
 
-    private static SimulatorConfig simulation(Scenario scenario, int encountersPerDay) {
-        return SimulatorConfig.builder().days(120).encountersPerDay(encountersPerDay).scenario(scenario).build();
+    private static SimulatorConfig simulation(Scenario scenario, int encountersPerDay, boolean version2) {
+        return SimulatorConfig.builder().days(120).encountersPerDay(encountersPerDay).scenario(scenario).version2(version2).build();
     }
 
-    @Test
-    void aCleanDepartmentRaisesNothingIn120Days() {
-        assertThat(ScenarioRun.run(simulation(Scenario.NONE, 1000), DEFAULTS)).isEmpty();
+    @ParameterizedTest(name = "version 2: {0}")
+    @ValueSource(booleans = {false, true})
+    void aCleanDepartmentRaisesNothingIn120Days(boolean version2) {
+        assertThat(ScenarioRun.run(simulation(Scenario.NONE, 1000, version2), DEFAULTS)).isEmpty();
     }
 
-    @Test
-    void aCleanDepartmentAtDemoVolumeRaisesNothingIn120Days() {
-        assertThat(ScenarioRun.run(simulation(Scenario.NONE, 400), DEFAULTS)).isEmpty();
+    @ParameterizedTest(name = "version 2: {0}")
+    @ValueSource(booleans = {false, true})
+    void aCleanDepartmentAtDemoVolumeRaisesNothingIn120Days(boolean version2) {
+        assertThat(ScenarioRun.run(simulation(Scenario.NONE, 400, version2), DEFAULTS)).isEmpty();
     }
 
-    @Test
-    void rubberStampScenarioRaisesTheCoderAndTheAcceptanceDriftOfTheTrustedModel() {
-        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.RUBBER_STAMP, 400), DEFAULTS);
+    @ParameterizedTest(name = "version 2: {0}")
+    @ValueSource(booleans = {false, true})
+    void rubberStampScenarioRaisesTheCoderAndTheAcceptanceDriftOfTheTrustedModel(boolean version2) {
+        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.RUBBER_STAMP, 400, version2), DEFAULTS);
 
         assertThat(raised).allMatch(r -> r.finding().getStatus() == FindingStatus.OPEN);
         assertThat(raised).extracting(r -> r.finding().getFindingId()).doesNotHaveDuplicates();
@@ -57,9 +63,10 @@ class ScenarioDetectionTest {
         assertThat(raised).noneMatch(r -> r.finding().getKind() == FindingKind.EM_LEVEL_SHIFT);
     }
 
-    @Test
-    void emDriftScenarioRaisesTheDriftingFacilityOnly() {
-        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.EM_DRIFT, 400), DEFAULTS);
+    @ParameterizedTest(name = "version 2: {0}")
+    @ValueSource(booleans = {false, true})
+    void emDriftScenarioRaisesTheDriftingFacilityOnly(boolean version2) {
+        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.EM_DRIFT, 400, version2), DEFAULTS);
 
         assertThat(raised).isNotEmpty().allMatch(r -> r.finding().getKind() == FindingKind.EM_LEVEL_SHIFT
                 && r.finding().getScope().getFacility().equals("FAC-NORTH") && r.finding().getStatus() == FindingStatus.OPEN);
@@ -72,14 +79,16 @@ class ScenarioDetectionTest {
                 });
     }
 
-    @Test
-    void denialSpikeScenarioIsForTheDenialKpisAndRaisesNoAuditFinding() {
-        assertThat(ScenarioRun.run(simulation(Scenario.DENIAL_SPIKE, 400), DEFAULTS)).isEmpty();
+    @ParameterizedTest(name = "version 2: {0}")
+    @ValueSource(booleans = {false, true})
+    void denialSpikeScenarioIsForTheDenialKpisAndRaisesNoAuditFinding(boolean version2) {
+        assertThat(ScenarioRun.run(simulation(Scenario.DENIAL_SPIKE, 400, version2), DEFAULTS)).isEmpty();
     }
 
-    @Test
-    void degradingModelScenarioRaisesTheAcceptanceCollapseOfTheDegradingModel() {
-        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.DEGRADING_MODEL, 400), DEFAULTS);
+    @ParameterizedTest(name = "version 2: {0}")
+    @ValueSource(booleans = {false, true})
+    void degradingModelScenarioRaisesTheAcceptanceCollapseOfTheDegradingModel(boolean version2) {
+        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.DEGRADING_MODEL, 400, version2), DEFAULTS);
 
         assertThat(raised).isNotEmpty().allMatch(r -> r.finding().getKind() == FindingKind.ACCEPTANCE_COLLAPSE
                 && r.finding().getScope().getModelVersion().equals("coder-llm-2.1") && r.finding().getStatus() == FindingStatus.OPEN);
@@ -92,9 +101,10 @@ class ScenarioDetectionTest {
                 .isLessThan(raised.get(0).finding().getBaseline().get("acceptance_rate"));
     }
 
-    @Test
-    void oversightBreachScenarioRaisesABreachForEachMisroutedEncounterAtOnce() {
-        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.OVERSIGHT_BREACH, 400), DEFAULTS);
+    @ParameterizedTest(name = "version 2: {0}")
+    @ValueSource(booleans = {false, true})
+    void oversightBreachScenarioRaisesABreachForEachMisroutedEncounterAtOnce(boolean version2) {
+        List<ScenarioRun.Raised> raised = ScenarioRun.run(simulation(Scenario.OVERSIGHT_BREACH, 400, version2), DEFAULTS);
 
         assertThat(raised).isNotEmpty().allMatch(r -> r.finding().getKind() == FindingKind.OVERSIGHT_BREACH);
         List<ScenarioRun.Raised> opened = raised.stream().filter(r -> r.finding().getStatus() == FindingStatus.OPEN).toList();
