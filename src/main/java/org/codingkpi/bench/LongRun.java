@@ -72,12 +72,12 @@ final class LongRun {
         json.put("pipeline", pass);
         long maxNanos = o.maxMinutes() > 0 ? (long) (o.maxMinutes() * 60e9) : Long.MAX_VALUE;
         int steps = Math.max(1, o.samples());
-        out.printf("| %8s | %12s | %9s | %10s | %13s | %10s | %8s | %8s | %9s |%n", "progress", "events", "seconds", "events/s", "stream-thread",
-                "heap after", "RSS MB", "peak RSS", "state on");
-        out.printf("| %8s | %12s | %9s | %10s | %13s | %10s | %8s | %8s | %9s |%n", "", "", "", "(segment)", "us/event (seg)", "GC MB", "", "MB",
-                "disk MB");
-        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(10), "-".repeat(14), "-".repeat(11), "-".repeat(12), "-".repeat(15),
-                "-".repeat(12), "-".repeat(10), "-".repeat(10), "-".repeat(11));
+        out.printf("| %8s | %12s | %9s | %10s | %13s | %10s | %8s | %8s | %9s | %10s |%n", "progress", "events", "seconds", "events/s", "stream-thread",
+                "heap after", "RSS MB", "peak RSS", "state on", "encounter");
+        out.printf("| %8s | %12s | %9s | %10s | %13s | %10s | %8s | %8s | %9s | %10s |%n", "", "", "", "(segment)", "us/event (seg)", "GC MB", "", "MB",
+                "disk MB", "records");
+        out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(10), "-".repeat(14), "-".repeat(11), "-".repeat(12), "-".repeat(15),
+                "-".repeat(12), "-".repeat(10), "-".repeat(10), "-".repeat(11), "-".repeat(12));
         long processedBefore;
         long stateBefore;
         try (Pipeline p = Pipeline.start(config, codec, List.of())) {
@@ -99,7 +99,7 @@ final class LongRun {
                         next[0]++;
                     }
                     long cpu = Machine.streamThreadCpu(APP).values().stream().mapToLong(Long::longValue).sum();
-                    samples.add(sample(done, records, nanos, last, cpu, stateDir));
+                    samples.add(sample(done, records, nanos, last, cpu, stateDir, p.streams()));
                     last[0] = done;
                     last[1] = nanos;
                     last[2] = cpu;
@@ -128,7 +128,7 @@ final class LongRun {
                 out.printf("history: %,d records sent (deliveries %s .. %s) in %.0f s%n", l.records(), l.first(), l.last(), l.nanos() / 1e9);
             }
             long cpu = Machine.streamThreadCpu(APP).values().stream().mapToLong(Long::longValue).sum();
-            samples.add(sample(t.progressAtEnd(), records, t.nanos(), last, cpu, stateDir));
+            samples.add(sample(t.progressAtEnd(), records, t.nanos(), last, cpu, stateDir, p.streams()));
             pass.put("complete", t.complete());
             pass.put("events", t.progressAtEnd());
             pass.put("of_events", records);
@@ -155,7 +155,23 @@ final class LongRun {
         restore(config, codec, stateDir, processedBefore, stateBefore);
     }
 
-    private Map<String, Object> sample(long done, long records, long nanos, long[] last, long cpu, Path stateDir) {
+    /**
+     * The live encounter records (RocksDB's estimate of its keys, over the tasks of this instance):
+     * what flat state means, where the size on disk also counts data RocksDB has not compacted away yet.
+     */
+    static long encounterRecords(org.apache.kafka.streams.KafkaStreams streams) {
+        double n = 0;
+        for (var e : streams.metrics().entrySet()) {
+            if (e.getKey().name().equals("estimate-num-keys") && e.getKey().tags().containsValue(
+                    org.codingkpi.topology.CodingKpiTopology.ENCOUNTER_STORE) && e.getValue().metricValue() instanceof Number v) {
+                n += v.doubleValue();
+            }
+        }
+        return Math.round(n);
+    }
+
+    private Map<String, Object> sample(long done, long records, long nanos, long[] last, long cpu, Path stateDir,
+                                       org.apache.kafka.streams.KafkaStreams streams) {
         Map<String, Object> s = new LinkedHashMap<>();
         long segment = done - last[0];
         double rate = Stats.rate(segment, nanos - last[1]);
@@ -169,8 +185,10 @@ final class LongRun {
         s.put("rss_mb", Machine.rss() / MB);
         s.put("peak_rss_mb", Machine.peakRss() / MB);
         s.put("state_on_disk_mb", Benchmark.round1(Machine.dirSize(stateDir) / (double) MB));
-        out.printf("| %7.1f%% | %,12d | %9.1f | %,10d | %13.2f | %10d | %8d | %8d | %9.1f |%n", s.get("progress_percent"), done, nanos / 1e9,
-                Math.round(rate), cpuPerEvent, s.get("heap_after_gc_mb"), s.get("rss_mb"), s.get("peak_rss_mb"), s.get("state_on_disk_mb"));
+        s.put("encounter_records", encounterRecords(streams));
+        out.printf("| %7.1f%% | %,12d | %9.1f | %,10d | %13.2f | %10d | %8d | %8d | %9.1f | %,10d |%n", s.get("progress_percent"), done, nanos / 1e9,
+                Math.round(rate), cpuPerEvent, s.get("heap_after_gc_mb"), s.get("rss_mb"), s.get("peak_rss_mb"), s.get("state_on_disk_mb"),
+                s.get("encounter_records"));
         return s;
     }
 
