@@ -190,6 +190,16 @@ public final class KpiEngine {
         public static final Backlogs EMPTY = new Backlogs(List.of(), List.of(), List.of());
     }
 
+    /** Whether the backlogs changed since they were last handed over. */
+    public boolean backlogsChanged() {
+        return backlogsChanged;
+    }
+
+    /** Entries in the backlogs (DNFC, DNFB and A/R together). */
+    public int backlogEntries() {
+        return dnfc.size() + dnfb.size() + ar.size();
+    }
+
     /** A copy of the backlogs when they changed since the last call, else null. */
     public Backlogs backlogsIfChanged() {
         if (!backlogsChanged) {

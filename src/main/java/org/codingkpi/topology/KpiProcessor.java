@@ -94,6 +94,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
             }
         });
         active = true;
+        backlogForced = true;
         counters.startPublishing();
         publishBacklogs();
         // the month sums go to the ROI topic on the wall clock: a few records a second, whatever the event rate
@@ -102,6 +103,9 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
 
     /** Writes the changed ROI month sums and the task's stream time, keyed by partition and month (totals: idempotent). */
     private void sendRoi() {
+        if (engine.backlogsChanged()) {
+            context.commit(); // a deferred backlog copy: the next commit hands it over
+        }
         int partition = context.taskId().partition();
         engine.drainRoiChanges(
                 (month, values) -> context.forward(new Record<byte[], Object>(RoiSums.key(partition, month), RoiSums.encode(values),
@@ -110,16 +114,31 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
                         RoiSums.encode(new double[] {streamTime}), context.currentSystemTimeMs()), CodingKpiTopology.ROI_SINK));
     }
 
-    /** At every commit (and after a restore): the DNFC, DNFB and A/R backlogs, when they changed. */
+    /**
+     * At every commit (and after a restore): the DNFC, DNFB and A/R backlogs, when they changed. A copy
+     * of a large backlog (tens of thousands of open claims) at every commit would cost more than the
+     * events of the commit: above {@link #BACKLOG_COPY_FREE} entries it is handed over at most once per
+     * {@link #BACKLOG_INTERVAL_MS} of wall clock (the gauges it feeds move by the day), and always at
+     * the first commit after a control marker, so a replay's final exposition has the final backlogs.
+     * The ROI punctuation keeps an idle task committing, so a deferred copy goes out within the interval.
+     */
     private void publishBacklogs() {
-        if (!active) {
+        if (!active || !engine.backlogsChanged()) {
             return;
         }
-        KpiEngine.Backlogs b = engine.backlogsIfChanged();
-        if (b != null) {
-            published.publish(context.taskId(), BACKLOGS_PART, b);
+        long now = context.currentSystemTimeMs();
+        if (!backlogForced && engine.backlogEntries() > BACKLOG_COPY_FREE && now - backlogPublishedAt < BACKLOG_INTERVAL_MS) {
+            return;
         }
+        backlogForced = false;
+        backlogPublishedAt = now;
+        published.publish(context.taskId(), BACKLOGS_PART, engine.backlogsIfChanged());
     }
+
+    static final int BACKLOG_COPY_FREE = 10_000;
+    static final long BACKLOG_INTERVAL_MS = 1_000;
+    private long backlogPublishedAt = Long.MIN_VALUE / 2;
+    private boolean backlogForced = true;
 
     /** The task stops running here (revoked, migrated, recycled to a standby, closed, or corrupted): its share is withdrawn. */
     @Override
@@ -137,6 +156,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
                 engine.endOfHistory();
             }
             engine.controlMarker();
+            backlogForced = true;
             return;
         }
         SpecificRecord event = codec.decode(record.value());
