@@ -48,17 +48,8 @@ final class DayRecord {
     }
 
     /** The state format, as a resident store's codec. */
-    static final org.codingkpi.state.BufferedStore.ValueCodec<DayRecord> CODEC = new org.codingkpi.state.BufferedStore.ValueCodec<>() {
-        @Override
-        public byte[] encode(DayRecord v) {
-            return v.encode();
-        }
-
-        @Override
-        public DayRecord decode(byte[] bytes) {
-            return DayRecord.decode(bytes);
-        }
-    };
+    static final org.codingkpi.state.BufferedStore.ValueCodec<DayRecord> CODEC =
+            org.codingkpi.state.BufferedStore.ValueCodec.of(DayRecord::encode, DayRecord::decode);
 
     static Serde<DayRecord> serde() {
         return Serdes.serdeFrom((topic, r) -> r == null ? null : r.encode(), (topic, b) -> b == null ? null : decode(b));

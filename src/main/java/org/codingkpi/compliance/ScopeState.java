@@ -35,17 +35,8 @@ final class ScopeState {
     }
 
     /** The state format, as a resident store's codec. */
-    static final org.codingkpi.state.BufferedStore.ValueCodec<ScopeState> CODEC = new org.codingkpi.state.BufferedStore.ValueCodec<>() {
-        @Override
-        public byte[] encode(ScopeState v) {
-            return v.encode();
-        }
-
-        @Override
-        public ScopeState decode(byte[] bytes) {
-            return ScopeState.decode(bytes);
-        }
-    };
+    static final org.codingkpi.state.BufferedStore.ValueCodec<ScopeState> CODEC =
+            org.codingkpi.state.BufferedStore.ValueCodec.of(ScopeState::encode, ScopeState::decode);
 
     static Serde<ScopeState> serde() {
         return Serdes.serdeFrom((topic, s) -> s == null ? null : s.encode(), (topic, b) -> b == null ? null : decode(b));

@@ -39,20 +39,11 @@ public final class PublishedKpiState {
         return now == Long.MIN_VALUE || now - atMs <= retentionMs;
     }
 
-    private static List<org.codingkpi.kpi.DnfcEntry> withinRetention(List<org.codingkpi.kpi.DnfcEntry> entries, long now, long retentionMs) {
-        List<org.codingkpi.kpi.DnfcEntry> out = new ArrayList<>(entries.size());
-        for (org.codingkpi.kpi.DnfcEntry e : entries) {
-            if (within(now, e.dischargedAtMs(), retentionMs)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    private static List<org.codingkpi.kpi.ArEntry> withinArRetention(List<org.codingkpi.kpi.ArEntry> entries, long now, long retentionMs) {
-        List<org.codingkpi.kpi.ArEntry> out = new ArrayList<>(entries.size());
-        for (org.codingkpi.kpi.ArEntry e : entries) {
-            if (within(now, e.submittedAtMs(), retentionMs)) {
+    /** The entries within their retention of the instance's stream time. */
+    private static <E> List<E> withinRetention(List<E> entries, long now, long retentionMs, java.util.function.ToLongFunction<E> at) {
+        List<E> out = new ArrayList<>(entries.size());
+        for (E e : entries) {
+            if (within(now, at.applyAsLong(e), retentionMs)) {
                 out.add(e);
             }
         }
@@ -117,8 +108,10 @@ public final class PublishedKpiState {
         long now = streamTime;
         List<KpiEngine.Backlogs> current = new ArrayList<>();
         for (KpiEngine.Backlogs b : backlogs) {
-            current.add(new KpiEngine.Backlogs(withinRetention(b.dnfc(), now, settings.dnfcRetentionMs()),
-                    withinRetention(b.dnfb(), now, settings.dnfbRetentionMs()), withinArRetention(b.ar(), now, settings.arRetentionMs())));
+            current.add(new KpiEngine.Backlogs(
+                    withinRetention(b.dnfc(), now, settings.dnfcRetentionMs(), org.codingkpi.kpi.DnfcEntry::dischargedAtMs),
+                    withinRetention(b.dnfb(), now, settings.dnfbRetentionMs(), org.codingkpi.kpi.DnfcEntry::dischargedAtMs),
+                    withinRetention(b.ar(), now, settings.arRetentionMs(), org.codingkpi.kpi.ArEntry::submittedAtMs)));
         }
         Map<String, double[]> globalRoi = published.global();
         KpiState state = new KpiState() {

@@ -58,6 +58,20 @@ public abstract class BufferedStore<V> implements StateStore, CachedStateStore<O
         byte[] encode(V value);
 
         V decode(byte[] bytes);
+
+        static <V> ValueCodec<V> of(java.util.function.Function<V, byte[]> encode, java.util.function.Function<byte[], V> decode) {
+            return new ValueCodec<>() {
+                @Override
+                public byte[] encode(V value) {
+                    return encode.apply(value);
+                }
+
+                @Override
+                public V decode(byte[] bytes) {
+                    return decode.apply(bytes);
+                }
+            };
+        }
     }
 
     @Override
