@@ -29,7 +29,14 @@ final class Sample {
 
     /** @return whether the sample changed */
     boolean add(String id) {
-        return add(new Entry(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8)), id));
+        if (k == 0) {
+            return false;
+        }
+        int hash = Utils.murmur2(id.getBytes(StandardCharsets.UTF_8));
+        if (entries.size() >= k && hash > entries.last().hash()) {
+            return false; // a full sample keeps only smaller hashes: nothing to build
+        }
+        return add(new Entry(hash, id));
     }
 
     private boolean add(Entry e) {

@@ -1,9 +1,7 @@
 package org.codingkpi.kpi;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Bounds label cardinality (KPIS.md §2): the first {@code cap} distinct values of a dimension a task
@@ -16,7 +14,8 @@ public final class LabelCaps {
 
     private final Counters counters;
     private final Map<String, Integer> caps;
-    private final Map<String, Set<String>> admitted = new HashMap<>();
+    /** The admitted values of each dimension, each mapped to its first instance: the canonical one the keys are built from. */
+    private final Map<String, Map<String, String>> admitted = new HashMap<>();
 
     /** @param admittedKeys the {@link Series#LABEL} keys already in the counters */
     public LabelCaps(Counters counters, Map<String, Integer> caps, Iterable<String> admittedKeys) {
@@ -25,20 +24,26 @@ public final class LabelCaps {
         for (String key : admittedKeys) {
             if (Series.of(key) == Series.LABEL) {
                 String[] l = Series.labels(key);
-                admitted.computeIfAbsent(l[0], d -> new HashSet<>()).add(l[1]);
+                admitted.computeIfAbsent(l[0], d -> new HashMap<>()).put(l[1], l[1]);
             }
         }
     }
 
+    /**
+     * The value to publish: the admitted value's canonical instance (a string whose hash is computed
+     * once, so the series-key lookups that follow do not hash the event's fresh copy again), or
+     * {@code other} once the dimension's cap is reached.
+     */
     public String cap(String dimension, String value) {
-        Set<String> seen = admitted.computeIfAbsent(dimension, d -> new HashSet<>());
-        if (seen.contains(value)) {
-            return value;
+        Map<String, String> seen = admitted.computeIfAbsent(dimension, d -> new HashMap<>());
+        String canonical = seen.get(value);
+        if (canonical != null) {
+            return canonical;
         }
         if (seen.size() >= caps.getOrDefault(dimension, Integer.MAX_VALUE)) {
             return OTHER;
         }
-        seen.add(value);
+        seen.put(value, value);
         String key = Series.LABEL.key(dimension, value);
         counters.values(key, 1)[0] = 1;
         counters.changed(key);
