@@ -42,7 +42,10 @@ class BenchmarkIT {
             assertThat(p.get("events_per_second").asDouble()).isPositive();
             // a pass of this tiny history can finish within the thread CPU clock's granularity: 0 is possible, negative is not
             assertThat(p.get("stream_thread_cpu_us_per_event").asDouble()).isNotNegative();
-            assertThat(p.get("process_cpu_us_per_event").asDouble()).isGreaterThanOrEqualTo(p.get("stream_thread_cpu_us_per_event").asDouble());
+            // the process CPU clock ticks in scheduler jiffies (10 ms): a tiny pass may read 0 there too; else it covers the thread's
+            double process = p.get("process_cpu_us_per_event").asDouble();
+            assertThat(process == 0 || process >= p.get("stream_thread_cpu_us_per_event").asDouble())
+                    .as("process CPU %s covers the stream thread's %s", process, p.get("stream_thread_cpu_us_per_event")).isTrue();
         }
         // the pass-through writes exactly one record per input record to its output topic, markers aside
         JsonNode passThrough = passes.get(1);
@@ -66,8 +69,13 @@ class BenchmarkIT {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.at("/pipeline/complete").asBoolean()).isTrue();
         assertThat(root.at("/pipeline/events").asLong()).isEqualTo(4_000);
-        assertThat(root.get("samples").size()).isBetween(2, 5);
+        // progress is polled every 200 ms: a fast pipeline may finish this small history between two polls, so only the
+        // last sample (at 100 %) is certain; the samples along the way are what the 5M-event runs in BENCHMARKS.md show
+        int samples = root.get("samples").size();
+        assertThat(samples).isBetween(1, 5);
+        assertThat(root.at("/samples/" + (samples - 1) + "/progress_percent").asDouble()).isEqualTo(100.0);
         assertThat(root.at("/samples/0/heap_after_gc_mb").asLong()).isPositive();
+        assertThat(root.at("/samples/0/encounter_records").isNumber()).isTrue();
         assertThat(root.at("/restore/seconds_to_running").asDouble()).isPositive();
         assertThat(root.at("/restore/seconds_to_same_state").asDouble()).isGreaterThanOrEqualTo(root.at("/restore/seconds_to_running").asDouble());
     }
