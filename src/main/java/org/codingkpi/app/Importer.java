@@ -152,12 +152,7 @@ public final class Importer {
         X12Summary summary = X12Import.read(name, Files.readAllBytes(file), x12, wallClock, new X12Import.Sink() {
             @Override
             public void event(SpecificRecord event) {
-                EventType type = EventType.of(event);
-                String topic = Topics.of(type, config);
-                producer.send(new ProducerRecord<>(topic, null, Math.min(EventType.occurredAtMs(event), wallClock),
-                        EventType.key(event).getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)), (md, e) -> fail(sendFailure, e));
-                r.sent++;
-                r.sentByType.merge(type, 1L, Long::sum);
+                send(producer, event, wallClock, r, sendFailure);
             }
 
             @Override
@@ -217,14 +212,7 @@ public final class Importer {
                 } catch (InvalidEventException e) {
                     bad(r, file, lineNo, e.reason(), e.detail());
                 }
-                EventType type = EventType.of(event);
-                String topic = Topics.of(type, config);
-                // the event time as record timestamp, but never in the future: brokers reject timestamps
-                // ahead of their clock (log.message.timestamp.after.max.ms), and with them the whole batch
-                producer.send(new ProducerRecord<>(topic, null, Math.min(EventType.occurredAtMs(event), wallClock),
-                        EventType.key(event).getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)), (md, e) -> fail(sendFailure, e));
-                r.sent++;
-                r.sentByType.merge(type, 1L, Long::sum);
+                send(producer, event, wallClock, r, sendFailure);
                 if (r.linesRead >= nextProgress || System.nanoTime() >= nextProgressNanos) {
                     report.printf("import: %,d lines read, %,d records sent%n", r.linesRead, r.sent);
                     nextProgress = (r.linesRead / 100_000 + 1) * 100_000;
@@ -239,6 +227,18 @@ public final class Importer {
         if (sendFailure.get() != null) {
             throw new IOException("sending to Kafka failed: " + sendFailure.get().getMessage(), sendFailure.get());
         }
+    }
+
+    /** Sends a valid event to its topic and counts it. */
+    private void send(Producer<byte[], byte[]> producer, SpecificRecord event, long wallClock, Result r, AtomicReference<Exception> sendFailure) {
+        EventType type = EventType.of(event);
+        String topic = Topics.of(type, config);
+        // the event time as record timestamp, but never in the future: brokers reject timestamps
+        // ahead of their clock (log.message.timestamp.after.max.ms), and with them the whole batch
+        producer.send(new ProducerRecord<>(topic, null, Math.min(EventType.occurredAtMs(event), wallClock),
+                EventType.key(event).getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)), (md, e) -> fail(sendFailure, e));
+        r.sent++;
+        r.sentByType.merge(type, 1L, Long::sum);
     }
 
     private void bad(Result r, Path file, long lineNo, RejectReason reason, String message) {

@@ -1,7 +1,5 @@
 package org.codingkpi.compliance;
 
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,10 +48,6 @@ final class DayRecord {
     /** The state format, as a resident store's codec. */
     static final org.codingkpi.state.BufferedStore.ValueCodec<DayRecord> CODEC =
             org.codingkpi.state.BufferedStore.ValueCodec.of(DayRecord::encode, DayRecord::decode);
-
-    static Serde<DayRecord> serde() {
-        return Serdes.serdeFrom((topic, r) -> r == null ? null : r.encode(), (topic, b) -> b == null ? null : decode(b));
-    }
 
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 24 * counts.length);

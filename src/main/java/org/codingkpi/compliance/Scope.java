@@ -65,10 +65,7 @@ enum Scope {
         StringBuilder sb = new StringBuilder(32).append(tag);
         for (String v : values) {
             sb.append(Series.SEP);
-            for (int i = 0; i < v.length(); i++) {
-                char c = v.charAt(i);
-                sb.append(c < 0x20 ? ' ' : c);
-            }
+            Series.appendClean(sb, v);
         }
         return sb.toString();
     }

@@ -1,7 +1,5 @@
 package org.codingkpi.compliance;
 
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,10 +35,6 @@ final class ScopeState {
     /** The state format, as a resident store's codec. */
     static final org.codingkpi.state.BufferedStore.ValueCodec<ScopeState> CODEC =
             org.codingkpi.state.BufferedStore.ValueCodec.of(ScopeState::encode, ScopeState::decode);
-
-    static Serde<ScopeState> serde() {
-        return Serdes.serdeFrom((topic, s) -> s == null ? null : s.encode(), (topic, b) -> b == null ? null : decode(b));
-    }
 
     byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(48);

@@ -14,10 +14,6 @@ public interface Counters {
     /** Marks a key's values as changed. */
     void changed(String key);
 
-    default void add(String key, int slot, double delta) {
-        Series s = Series.of(key);
-        double[] v = values(key, s.slots());
-        v[slot] += delta;
-        changed(key);
-    }
+    /** Adds to one slot of a key's values (created with its group's slots when absent) and marks it changed. */
+    void add(String key, int slot, double delta);
 }

@@ -291,7 +291,7 @@ public final class KpiEngine {
                 giveUpExpiredClaims();
             }
         }
-        purgeBacklogsDaily();
+        purgeBacklogs();
         purge();
         return true;
     }
@@ -718,7 +718,7 @@ public final class KpiEngine {
      * indexes, once a day of stream time or once per purge interval if longer (the exporter leaves
      * them out exactly in between).
      */
-    private void purgeBacklogsDaily() {
+    private void purgeBacklogs() {
         long now = streamTime();
         if (lastBacklogPurge != Long.MIN_VALUE && now - lastBacklogPurge < Math.max(DAY_MS, settings.purgeIntervalMs())) {
             return;

@@ -139,7 +139,8 @@ public enum Series {
         return sb.toString();
     }
 
-    private static void appendClean(StringBuilder sb, String v) {
+    /** Appends a label value with control characters (the separator among them) replaced by spaces. */
+    public static void appendClean(StringBuilder sb, String v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             sb.append(c < 0x20 ? ' ' : c);

@@ -154,19 +154,27 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         if (cached != null) {
             return cached;
         }
+        String what = "registering a schema under subject " + subject;
+        return remember(key, call("POST", "/subjects/" + pathSegment(subject) + "/versions", schemaBody(schema), what), what);
+    }
+
+    /** The request body that registers or looks up a schema. */
+    private static String schemaBody(Schema schema) {
         ObjectNode body = JSON.createObjectNode();
         body.put("schemaType", "AVRO");
         body.put("schema", schema.toString());
-        String what = "registering a schema under subject " + subject;
-        JsonNode answer = call("POST", "/subjects/" + pathSegment(subject) + "/versions", body.toString(), what);
+        return body.toString();
+    }
+
+    /** The id of a registration or lookup answer, cached for its subject and schema. */
+    private int remember(SubjectSchema key, JsonNode answer, String what) {
         JsonNode id = answer.get("id");
         if (id == null || !id.canConvertToInt()) {
             throw new SchemaRegistryException(what + ": the schema registry's answer has no integer \"id\"", 200, -1, null);
         }
-        int value = id.intValue();
-        ids.put(key, value);
-        schemas.putIfAbsent(value, schema);
-        return value;
+        ids.put(key, id.intValue());
+        schemas.putIfAbsent(id.intValue(), key.schema());
+        return id.intValue();
     }
 
     /**
@@ -183,13 +191,10 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         if (cached != null) {
             return cached;
         }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("schemaType", "AVRO");
-        body.put("schema", schema.toString());
         String what = "looking up schema " + schema.getFullName() + " under subject " + subject;
         JsonNode answer;
         try {
-            answer = call("POST", "/subjects/" + pathSegment(subject), body.toString(), what);
+            answer = call("POST", "/subjects/" + pathSegment(subject), schemaBody(schema), what);
         } catch (SchemaRegistryException e) {
             if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
                 // the subject exists but holds no version with this exact text (registries compare the text,
@@ -200,19 +205,11 @@ public final class RestSchemaRegistry implements SchemaRegistry {
                     ids.put(key, found);
                     return found;
                 }
-            }
-            if (e.status() == 404 && (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == SCHEMA_NOT_FOUND)) {
                 throw new NotRegisteredException(subject, schema.getFullName());
             }
             throw e;
         }
-        JsonNode id = answer.get("id");
-        if (id == null || !id.canConvertToInt()) {
-            throw new SchemaRegistryException(what + ": the schema registry's answer has no integer \"id\"", 200, -1, null);
-        }
-        ids.put(key, id.intValue());
-        schemas.putIfAbsent(id.intValue(), schema);
-        return id.intValue();
+        return remember(key, answer, what);
     }
 
     /** The id of the newest version of the subject whose schema (references resolved) has the schema's canonical form; -1 if none. */

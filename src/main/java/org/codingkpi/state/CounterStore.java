@@ -31,7 +31,8 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
         onCommit(this::publish);
     }
 
-    static final ValueCodec<double[]> CODEC = new ValueCodec<>() {
+    /** A format byte, then the values as big-endian doubles (also the ROI topic's value layout). */
+    public static final ValueCodec<double[]> CODEC = new ValueCodec<>() {
         @Override
         public byte[] encode(double[] v) {
             ByteBuffer b = ByteBuffer.allocate(1 + 8 * v.length).put(FORMAT);

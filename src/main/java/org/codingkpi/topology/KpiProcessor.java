@@ -36,6 +36,9 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     static final String CONTROL_FLUSH_PENDING = "flush-pending";
     static final String BACKLOGS_PART = "backlogs";
     private static final java.time.Duration ROI_INTERVAL = java.time.Duration.ofMillis(500);
+    /** Backlogs up to this many entries are copied at every commit that changed them; larger ones at most every BACKLOG_INTERVAL_MS. */
+    static final int BACKLOG_COPY_FREE = 10_000;
+    static final long BACKLOG_INTERVAL_MS = 1_000;
 
     private final EventCodec codec;
     private final KpiEngine engine;
@@ -47,6 +50,9 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     private RecordStore<EncounterRecord> encounters;
     private CounterStore counters;
     private boolean active;
+    private long backlogPublishedAt = Long.MIN_VALUE / 2;
+    /** The next commit hands the backlogs over whatever the interval: after a (re)start and after a control marker. */
+    private boolean backlogForced = true;
 
     KpiProcessor(EventCodec codec, DenialCategorizer categorizer, TopologySettings settings, EventObserver observer, PublishedState published) {
         this.codec = codec;
@@ -134,11 +140,6 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
         backlogPublishedAt = now;
         published.publish(context.taskId(), BACKLOGS_PART, engine.backlogsIfChanged());
     }
-
-    static final int BACKLOG_COPY_FREE = 10_000;
-    static final long BACKLOG_INTERVAL_MS = 1_000;
-    private long backlogPublishedAt = Long.MIN_VALUE / 2;
-    private boolean backlogForced = true;
 
     /** The task stops running here (revoked, migrated, recycled to a standby, closed, or corrupted): its share is withdrawn. */
     @Override

@@ -1,6 +1,7 @@
 package org.codingkpi.topology;
 
-import java.nio.ByteBuffer;
+import org.codingkpi.state.CounterStore;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RoiSums {
     public static final String STREAM_TIME = "~stream";
-    private static final byte FORMAT = 1;
 
     private RoiSums() {
     }
@@ -25,21 +25,12 @@ public final class RoiSums {
         return key.substring(key.indexOf('|') + 1);
     }
 
+    /** The numbers in the counter store's layout (a format byte, then big-endian doubles): one codec for both. */
     public static byte[] encode(double[] values) {
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 * values.length).put(FORMAT);
-        for (double d : values) {
-            b.putDouble(d);
-        }
-        return b.array();
+        return CounterStore.CODEC.encode(values);
     }
 
     public static double[] decode(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        b.get();
-        double[] v = new double[(bytes.length - 1) / 8];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = b.getDouble();
-        }
-        return v;
+        return CounterStore.CODEC.decode(bytes);
     }
 }
