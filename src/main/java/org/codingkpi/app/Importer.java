@@ -82,6 +82,8 @@ public final class Importer {
     private final EventCodec codec;
     private final PrintStream report;
     private final X12Settings x12;
+    /** Claims to their encounter's partition, for the producer of the import under way. */
+    private EncounterPartitions partitions;
 
     /** @throws IllegalArgumentException naming the key, for a bad {@code x12.*} setting */
     public Importer(PipelineConfig config, EventCodec codec, PrintStream report) {
@@ -233,9 +235,12 @@ public final class Importer {
     private void send(Producer<byte[], byte[]> producer, SpecificRecord event, long wallClock, Result r, AtomicReference<Exception> sendFailure) {
         EventType type = EventType.of(event);
         String topic = Topics.of(type, config);
+        if (partitions == null || !partitions.of(producer)) {
+            partitions = new EncounterPartitions(producer);
+        }
         // the event time as record timestamp, but never in the future: brokers reject timestamps
         // ahead of their clock (log.message.timestamp.after.max.ms), and with them the whole batch
-        producer.send(new ProducerRecord<>(topic, null, Math.min(EventType.occurredAtMs(event), wallClock),
+        producer.send(new ProducerRecord<>(topic, partitions.of(topic, event), Math.min(EventType.occurredAtMs(event), wallClock),
                 EventType.key(event).getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)), (md, e) -> fail(sendFailure, e));
         r.sent++;
         r.sentByType.merge(type, 1L, Long::sum);

@@ -19,11 +19,13 @@ public final class SimFeed {
     private final PipelineConfig config;
     private final EventCodec codec;
     private final Producer<byte[], byte[]> producer;
+    private final EncounterPartitions partitions;
 
     public SimFeed(PipelineConfig config, EventCodec codec, Producer<byte[], byte[]> producer) {
         this.config = config;
         this.codec = codec;
         this.producer = producer;
+        this.partitions = new EncounterPartitions(producer);
     }
 
     /**
@@ -34,7 +36,7 @@ public final class SimFeed {
         byte[] key = e.key() == null ? null : e.key().getBytes(StandardCharsets.UTF_8);
         if (e.event() != null) {
             String topic = Topics.of(EventType.of(e.event()), config);
-            producer.send(new ProducerRecord<>(topic, null, recordTimestampMs, key, codec.encode(topic, e.event())));
+            producer.send(new ProducerRecord<>(topic, partitions.of(topic, e.event()), recordTimestampMs, key, codec.encode(topic, e.event())));
             return;
         }
         JsonEvents.Parsed parsed = JsonEvents.parse(e.rawLine());

@@ -48,6 +48,7 @@ final class History {
                        java.util.function.BooleanSupplier stop) {
         AtomicReference<Exception> failure = new AtomicReference<>();
         Simulator s = new Simulator(sim);
+        org.codingkpi.app.EncounterPartitions partitions = new org.codingkpi.app.EncounterPartitions(producer);
         long wallClock = System.currentTimeMillis();
         long n = 0;
         long invalid = 0;
@@ -60,8 +61,10 @@ final class History {
             String topic;
             byte[] value;
             long ts;
+            Integer partition = null;
             if (e.event() != null) {
                 topic = Topics.of(EventType.of(e.event()), config);
+                partition = partitions.of(topic, e.event());
                 value = codec.encode(topic, e.event());
                 ts = EventType.occurredAtMs(e.event());
             } else {
@@ -73,7 +76,7 @@ final class History {
                 ts = e.deliveredAt().toEpochMilli();
             }
             // never in the future: the broker rejects timestamps ahead of its clock, and with them the batch
-            producer.send(new ProducerRecord<>(topic, null, Math.min(ts, wallClock), key, value), (md, ex) -> {
+            producer.send(new ProducerRecord<>(topic, partition, Math.min(ts, wallClock), key, value), (md, ex) -> {
                 if (ex != null) {
                     failure.compareAndSet(null, ex);
                 }

@@ -53,7 +53,23 @@ public enum EventType {
     }
 
     public static EventType of(SpecificRecord record) {
-        return of(record.getSchema().getFullName());
+        EventType t = BY_CLASS.get(record.getClass());
+        return t != null ? t : of(record.getSchema().getFullName());
+    }
+
+    /** The generated class of each type (a lookup per event on the hot path: no scan, no string compare). */
+    private static final java.util.Map<Class<?>, EventType> BY_CLASS = byClass();
+
+    private static java.util.Map<Class<?>, EventType> byClass() {
+        java.util.Map<Class<?>, EventType> m = new java.util.HashMap<>();
+        for (EventType t : values()) {
+            try {
+                m.put(Class.forName(t.schema.getFullName()), t);
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+        return java.util.Map.copyOf(m);
     }
 
     /** By Avro full name or by simple name; null when unknown. */
@@ -81,6 +97,11 @@ public enum EventType {
             return r.getClaimId();
         }
         return (String) event.get(3); // encounter_id, the fourth common field of every schema
+    }
+
+    /** encounter_id (the fourth common field of every schema). */
+    public static String encounterId(SpecificRecord event) {
+        return (String) event.get(3);
     }
 
     /** occurred_at in epoch milliseconds (the second common field of every schema). */

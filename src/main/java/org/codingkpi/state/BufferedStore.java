@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -145,14 +146,14 @@ public abstract class BufferedStore<V> implements StateStore, CachedStateStore<O
                 internal.setRecordContext(new ProcessorRecordContext(changelogTimestamp(), -1, -1, null, new RecordHeaders()));
             }
             try {
+                // one batch: a RocksDB store writes it in one WriteBatch (one native call, not one per key);
+                // a null value deletes the key, in the store and (a tombstone) in the changelog
+                List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(dirty.size());
                 for (Map.Entry<String, V> e : dirty.entrySet()) {
-                    Bytes key = Bytes.wrap(e.getKey().getBytes(StandardCharsets.UTF_8));
-                    if (e.getValue() == null) {
-                        inner.delete(key);
-                    } else {
-                        inner.put(key, codec.encode(e.getValue()));
-                    }
+                    batch.add(KeyValue.pair(Bytes.wrap(e.getKey().getBytes(StandardCharsets.UTF_8)),
+                            e.getValue() == null ? null : codec.encode(e.getValue())));
                 }
+                inner.putAll(batch);
             } finally {
                 if (internal != null && previous == null) {
                     internal.setRecordContext(null);

@@ -23,14 +23,16 @@ import org.codingkpi.state.PublishedState;
 import java.util.Map;
 
 /**
- * The pipeline's topology, a pure function of its configuration. Two sub-topologies and one
- * repartition on the hot path:
+ * The pipeline's topology, a pure function of its configuration. The KPI tasks read all three
+ * input topics, partition for partition; a claim not in its encounter's partition takes the one
+ * repartition of the hot path:
  *
  * <pre>
- *  claims ──► claims-router (decode, validate, key by encounter_id) ──► claims-by-encounter (repartition)
- *                                                                              │
- *  encounters ─────┐                                                           │
- *  ai-suggestions ─┴──────────────► kpi-processor ◄────────────────────────────┘
+ *  claims ──► claims-router (decode, validate) ──┬─ in its encounter's partition ──────────┐
+ *                                                └─ else, keyed by encounter_id ──►        │
+ *                                                   claims-by-encounter (repartition) ──►  │
+ *  encounters ─────┐                                                                       │
+ *  ai-suggestions ─┴──────────────► kpi-processor ◄────────────────────────────────────────┘
  *                                   stores: kpi (counters), encounter (one record per encounter)
  *  dead-letter ───► dead-letter-counter (store: rejects)
  * </pre>
@@ -84,17 +86,21 @@ public final class CodingKpiTopology {
         builder.addStateStore(BufferedStores.records(ENCOUNTER_STORE, ENCOUNTER_CODEC, RECENT_ENCOUNTERS).withLoggingEnabled(Map.of()));
         builder.addStateStore(BufferedStores.counters(REJECTS_STORE, published).withLoggingEnabled(Map.of()));
 
-        KStream<byte[], byte[]> claimsByEncounter = builder
+        // claims are read in the KPI processor's tasks: one already in its encounter's partition goes straight
+        // to the processor, any other is re-keyed by encounter_id through the repartition topic, read by the same tasks
+        KStream<byte[], byte[]> claims = builder
                 .stream(config.claimsTopic(), Consumed.with(bytes, bytes).withName("claims-source"))
-                .process(() -> new ClaimRouter(codec), Named.as("claims-router"))
+                .process(() -> new ClaimRouter(codec, encounterPartitions), Named.as("claims-router"));
+        KStream<byte[], byte[]> claimsByEncounter = claims
                 .repartition(Repartitioned.<byte[], byte[]>as(CLAIMS_REPARTITION)
                         .withKeySerde(bytes).withValueSerde(bytes).withNumberOfPartitions(encounterPartitions));
         KStream<byte[], byte[]> encounters = builder.stream(config.encountersTopic(), Consumed.with(bytes, bytes).withName("encounters-source"));
         KStream<byte[], byte[]> suggestions = builder.stream(config.aiTopic(), Consumed.with(bytes, bytes).withName("ai-suggestions-source"));
         KStream<byte[], Object> kpiOut = encounters
                 .merge(suggestions, Named.as("merge-encounters-ai"))
+                .merge(claims, Named.as(ClaimRouter.DIRECT))
                 .merge(claimsByEncounter, Named.as("merge-claims"))
-                .process(() -> new KpiProcessor(codec, categorizer, settings, observer, published), Named.as("kpi-processor"),
+                .process(() -> new KpiProcessor(codec, config.claimsTopic(), categorizer, settings, observer, published), Named.as("kpi-processor"),
                         KPI_STORE, ENCOUNTER_STORE);
         // the KPI processor forwards by child name: accepted events to the compliance processor, ROI month sums to the ROI topic
         @SuppressWarnings("unchecked")

@@ -25,7 +25,8 @@ import java.util.function.BiConsumer;
  * The KPI processor of one task: decodes and validates each record (an invalid one is thrown to
  * the dead-letter handler before it touches state), hands it to the {@link KpiEngine} (every rule
  * lives there, without Kafka), and forwards each accepted, first-delivery event, decoded, to the
- * analyses downstream. Claim events may only arrive through the claims repartition topic.
+ * analyses downstream. Claim events may only arrive from the {@link ClaimRouter}: straight from the
+ * claims topic (already decoded and validated there) or through the claims repartition topic.
  *
  * <p>State: the task's counters ({@link CounterStore}) and one record per encounter
  * ({@link RecordStore}); both are changed in memory and written once per commit.
@@ -47,6 +48,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
 
     private ProcessorContext<byte[], Object> context;
     private String claimsTopic;
+    private String claimsRepartitionTopic;
     private RecordStore<EncounterRecord> encounters;
     private CounterStore counters;
     private boolean active;
@@ -54,7 +56,9 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     /** The next commit hands the backlogs over whatever the interval: after a (re)start and after a control marker. */
     private boolean backlogForced = true;
 
-    KpiProcessor(EventCodec codec, DenialCategorizer categorizer, TopologySettings settings, EventObserver observer, PublishedState published) {
+    KpiProcessor(EventCodec codec, String claimsTopic, DenialCategorizer categorizer, TopologySettings settings, EventObserver observer,
+                 PublishedState published) {
+        this.claimsTopic = claimsTopic;
         this.codec = codec;
         this.engine = new KpiEngine(settings.engine(), categorizer, codec::decode);
         this.observer = observer;
@@ -64,7 +68,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
-        claimsTopic = context.applicationId() + "-" + CodingKpiTopology.CLAIMS_REPARTITION + "-repartition";
+        claimsRepartitionTopic = context.applicationId() + "-" + CodingKpiTopology.CLAIMS_REPARTITION + "-repartition";
         counters = context.getStateStore(CodingKpiTopology.KPI_STORE);
         RecordStore<EncounterRecord> store = context.getStateStore(CodingKpiTopology.ENCOUNTER_STORE);
         if (store != encounters) {
@@ -160,14 +164,21 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
             backlogForced = true;
             return;
         }
-        SpecificRecord event = codec.decode(record.value());
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        boolean claimsFeed = topic.equals(claimsTopic);
+        SpecificRecord event = claimsFeed ? ClaimRouter.DecodedClaim.take(record.value()) : null;
+        boolean validated = event != null; // by the router, just now
+        if (event == null) {
+            event = codec.decode(record.value());
+        }
         EventType type = EventType.of(event);
-        boolean claim = type.isClaim();
-        if (claim != context.recordMetadata().map(m -> m.topic().equals(claimsTopic)).orElse(false)) {
+        if (type.isClaim() != (claimsFeed || topic.equals(claimsRepartitionTopic))) {
             // a claim on the encounters or AI topic would be attributed in its claim_id's task, not its encounter's
             throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, type.name() + " does not belong on this topic");
         }
-        EventValidator.validate(event, context.currentSystemTimeMs());
+        if (!validated) {
+            EventValidator.validate(event, context.currentSystemTimeMs());
+        }
         if (engine.accept(event, type, record.value())) {
             observer.eventProcessed(record.timestamp(), context.currentSystemTimeMs());
             // accepted, first delivery: downstream analyses (compliance, drift) see each event once
