@@ -115,6 +115,10 @@ public final class PipelineConfig {
             // Kafka Streams production defaults
             Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
             Map.entry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true"),
+            // a task processes what it has fetched without waiting for its empty partitions: the rules are
+            // written for any interleaving of the three feeds (each keeps its own clock), and Kafka Streams
+            // formats a log line per empty partition for every record it checks otherwise (docs/operations.md)
+            Map.entry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1"),
             Map.entry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(32L * 1024 * 1024)),
             // RocksDB's off-heap memory bounded for the whole process, however many tasks it runs (docs/operations.md)
             Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "org.codingkpi.state.BoundedRocksDb"),

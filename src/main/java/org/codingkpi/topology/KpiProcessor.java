@@ -38,7 +38,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     static final String BACKLOGS_PART = "backlogs";
     private static final java.time.Duration ROI_INTERVAL = java.time.Duration.ofMillis(500);
     /** Backlogs up to this many entries are copied at every commit that changed them; larger ones at most every BACKLOG_INTERVAL_MS. */
-    static final int BACKLOG_COPY_FREE = 10_000;
+    static final int BACKLOG_COPY_FREE = 1_000;
     static final long BACKLOG_INTERVAL_MS = 1_000;
 
     private final EventCodec codec;
@@ -126,7 +126,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
 
     /**
      * At every commit (and after a restore): the DNFC, DNFB and A/R backlogs, when they changed. A copy
-     * of a large backlog (tens of thousands of open claims) at every commit would cost more than the
+     * of a large backlog (thousands of open claims) at every commit would cost more than the
      * events of the commit: above {@link #BACKLOG_COPY_FREE} entries it is handed over at most once per
      * {@link #BACKLOG_INTERVAL_MS} of wall clock (the gauges it feeds move by the day), and always at
      * the first commit after a control marker, so a replay's final exposition has the final backlogs.
