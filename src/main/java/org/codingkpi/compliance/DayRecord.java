@@ -2,9 +2,7 @@ package org.codingkpi.compliance;
 
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -50,27 +48,23 @@ final class DayRecord {
             org.codingkpi.state.BufferedStore.ValueCodec.of(DayRecord::encode, DayRecord::decode);
 
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 24 * counts.length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(V1);
-            out.writeShort(counts.length);
-            for (long c : counts) {
-                out.writeLong(c);
-            }
-            out.writeShort(samples.size());
-            for (Map.Entry<Integer, Sample> e : samples.entrySet()) {
-                out.writeShort(e.getKey());
-                out.writeShort(e.getValue().k());
-                var ids = e.getValue().ids();
-                out.writeShort(ids.size());
-                for (String id : ids) {
-                    out.writeUTF(id);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        org.codingkpi.kpi.BinaryWriter out = org.codingkpi.kpi.BinaryWriter.get();
+        out.writeByte(V1);
+        out.writeShort(counts.length);
+        for (long c : counts) {
+            out.writeLong(c);
         }
-        return bytes.toByteArray();
+        out.writeShort(samples.size());
+        for (Map.Entry<Integer, Sample> e : samples.entrySet()) {
+            out.writeShort(e.getKey());
+            out.writeShort(e.getValue().k());
+            var ids = e.getValue().ids();
+            out.writeShort(ids.size());
+            for (String id : ids) {
+                out.writeUTF(id);
+            }
+        }
+        return out.toByteArray();
     }
 
     static DayRecord decode(byte[] value) {

@@ -7,19 +7,19 @@ import java.util.Arrays;
  * (strings as modified UTF-8 with a two-byte length), without its stream layers: one per thread,
  * reused for every record the thread encodes, so an encoding allocates only its result.
  */
-final class BinaryWriter {
+public final class BinaryWriter {
     private static final ThreadLocal<BinaryWriter> LOCAL = ThreadLocal.withInitial(BinaryWriter::new);
     private byte[] buf = new byte[512];
     private int pos;
 
     /** This thread's writer, emptied. */
-    static BinaryWriter get() {
+    public static BinaryWriter get() {
         BinaryWriter w = LOCAL.get();
         w.pos = 0;
         return w;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return Arrays.copyOf(buf, pos);
     }
 
@@ -29,22 +29,22 @@ final class BinaryWriter {
         }
     }
 
-    void writeByte(int v) {
+    public void writeByte(int v) {
         ensure(1);
         buf[pos++] = (byte) v;
     }
 
-    void writeBoolean(boolean v) {
+    public void writeBoolean(boolean v) {
         writeByte(v ? 1 : 0);
     }
 
-    void writeShort(int v) {
+    public void writeShort(int v) {
         ensure(2);
         buf[pos++] = (byte) (v >>> 8);
         buf[pos++] = (byte) v;
     }
 
-    void writeInt(int v) {
+    public void writeInt(int v) {
         ensure(4);
         buf[pos++] = (byte) (v >>> 24);
         buf[pos++] = (byte) (v >>> 16);
@@ -52,21 +52,22 @@ final class BinaryWriter {
         buf[pos++] = (byte) v;
     }
 
-    void writeLong(long v) {
+    public void writeLong(long v) {
         ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {
             buf[pos++] = (byte) (v >>> shift);
         }
     }
 
-    void write(byte[] b) {
+    public void write(byte[] b) {
         ensure(b.length);
         System.arraycopy(b, 0, buf, pos, b.length);
         pos += b.length;
     }
 
     /** As {@link java.io.DataOutputStream#writeUTF}: modified UTF-8, at most 65,535 bytes. */
-    void writeUTF(String s) {
+    @SuppressWarnings("deprecation")
+    public void writeUTF(String s) {
         int n = s.length();
         int bytes = 0;
         for (int i = 0; i < n; i++) {
@@ -74,11 +75,17 @@ final class BinaryWriter {
             bytes += c >= 0x0001 && c <= 0x007F ? 1 : c > 0x07FF ? 3 : 2;
         }
         if (bytes > 65535) {
-            throw new IllegalArgumentException("a string of the encounter state is longer than 65,535 bytes");
+            throw new IllegalArgumentException("a string of the state is longer than 65,535 bytes");
         }
         ensure(2 + bytes);
         buf[pos++] = (byte) (bytes >>> 8);
         buf[pos++] = (byte) bytes;
+        if (bytes == n) {
+            // ASCII without NUL (ids, labels): one byte per char, copied in one go
+            s.getBytes(0, n, buf, pos);
+            pos += n;
+            return;
+        }
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x0001 && c <= 0x007F) {

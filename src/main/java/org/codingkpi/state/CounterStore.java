@@ -24,11 +24,22 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
     private TaskId task;
     /** Set while the task runs here as an active task (its processors initialised and not closed). */
     private boolean publishing;
+    /** Keys written since the last copy was handed over. */
+    private final java.util.Set<String> changedSincePublished = new java.util.HashSet<>();
+    /** The layers of the copy last handed over (see {@link #copyAndPublish}); null: take a base. */
+    private Map<String, double[]> base;
+    private Map<String, double[]> overlay = Map.of();
 
     CounterStore(KeyValueStore<Bytes, byte[]> inner, PublishedState published) {
         super(inner, CODEC);
         this.published = published;
         onCommit(this::publish);
+        onClear(() -> {
+            // the uncommitted changes are dropped and the values reloaded: the next copy is taken whole
+            base = null;
+            overlay = Map.of();
+            changedSincePublished.clear();
+        });
     }
 
     /** A format byte, then the values as big-endian doubles (also the ROI topic's value layout). */
@@ -113,6 +124,8 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
     private void forcePublish() {
         resident();
         takeChanged();
+        changedSincePublished.clear();
+        base = null;
         copyAndPublish();
     }
 
@@ -125,11 +138,115 @@ public final class CounterStore extends ResidentStore<double[]> implements Count
         copyAndPublish();
     }
 
+    @Override
+    public void flushCache() {
+        if (publishing) {
+            changedSincePublished.addAll(dirty.keySet());
+        }
+        super.flushCache();
+    }
+
+    /**
+     * The copy handed over is a {@link Layered} map: a base copy of every value plus an overlay of the
+     * values changed since the base was taken, each layer immutable once handed over. A commit copies
+     * the overlay and the values it changed, not the whole set: most label sets (coders, payers, days)
+     * do not change between two commits. The base is taken again when the overlay has grown to a
+     * quarter of it.
+     */
     private void copyAndPublish() {
         Map<String, double[]> values = resident();
-        Map<String, double[]> copy = new HashMap<>(values.size() * 2);
-        values.forEach((k, v) -> copy.put(k, v.clone()));
-        published.publish(task, name(), copy);
+        if (base == null || overlay.size() + changedSincePublished.size() > Math.max(64, values.size() / 4)) {
+            Map<String, double[]> copy = new HashMap<>(values.size() * 2);
+            values.forEach((k, v) -> copy.put(k, v.clone()));
+            base = copy;
+            overlay = Map.of();
+        } else {
+            Map<String, double[]> next = new HashMap<>((overlay.size() + changedSincePublished.size()) * 2);
+            next.putAll(overlay);
+            for (String key : changedSincePublished) {
+                double[] v = values.get(key);
+                next.put(key, v == null ? Layered.REMOVED : v.clone());
+            }
+            overlay = next;
+        }
+        changedSincePublished.clear();
+        published.publish(task, name(), overlay.isEmpty() ? base : new Layered(base, overlay));
+    }
+
+    /**
+     * A read-only map of a base and an overlay whose entries replace the base's
+     * ({@link #REMOVED} hides a base entry).
+     */
+    static final class Layered extends java.util.AbstractMap<String, double[]> {
+        static final double[] REMOVED = new double[0];
+        private final Map<String, double[]> base;
+        private final Map<String, double[]> overlay;
+        private final int size;
+
+        Layered(Map<String, double[]> base, Map<String, double[]> overlay) {
+            this.base = base;
+            this.overlay = overlay;
+            int n = base.size();
+            for (Map.Entry<String, double[]> e : overlay.entrySet()) {
+                boolean inBase = base.containsKey(e.getKey());
+                if (e.getValue() == REMOVED) {
+                    n -= inBase ? 1 : 0;
+                } else if (!inBase) {
+                    n++;
+                }
+            }
+            size = n;
+        }
+
+        @Override
+        public double[] get(Object key) {
+            double[] v = overlay.get(key);
+            if (v == null) {
+                return base.get(key);
+            }
+            return v == REMOVED ? null : v;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public void forEach(java.util.function.BiConsumer<? super String, ? super double[]> action) {
+            overlay.forEach((k, v) -> {
+                if (v != REMOVED) {
+                    action.accept(k, v);
+                }
+            });
+            base.forEach((k, v) -> {
+                if (!overlay.containsKey(k)) {
+                    action.accept(k, v);
+                }
+            });
+        }
+
+        @Override
+        public java.util.Set<Entry<String, double[]>> entrySet() {
+            return new java.util.AbstractSet<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public java.util.Iterator<Entry<String, double[]>> iterator() {
+                    java.util.List<Entry<String, double[]>> entries = new java.util.ArrayList<>(size);
+                    Layered.this.forEach((k, v) -> entries.add(Map.entry(k, v)));
+                    return java.util.Collections.unmodifiableList(entries).iterator();
+                }
+            };
+        }
     }
 
     @Override

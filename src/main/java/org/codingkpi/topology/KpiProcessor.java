@@ -39,7 +39,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     private static final java.time.Duration ROI_INTERVAL = java.time.Duration.ofMillis(500);
     /** Backlogs up to this many entries are copied at every commit that changed them; larger ones at most every BACKLOG_INTERVAL_MS. */
     static final int BACKLOG_COPY_FREE = 1_000;
-    static final long BACKLOG_INTERVAL_MS = 1_000;
+    static final long BACKLOG_INTERVAL_MS = 5_000;
 
     private final EventCodec codec;
     private final KpiEngine engine;
