@@ -46,6 +46,15 @@ public final class KpiDriver implements AutoCloseable {
     }
 
     public KpiDriver(Map<String, String> overrides) {
+        this(overrides, 1);
+    }
+
+    /**
+     * @param encounterPartitions the partitions the topology is built for: the driver runs one task
+     *     (partition 0), so with more than one a claim whose encounter hashes elsewhere takes the claims
+     *     repartition topic, which the driver feeds back to the same task
+     */
+    public KpiDriver(Map<String, String> overrides, int encounterPartitions) {
         Map<String, String> o = new HashMap<>(overrides);
         o.putIfAbsent(PipelineConfig.APPLICATION_ID, "kpi-test");
         o.putIfAbsent(PipelineConfig.BOOTSTRAP_SERVERS, "unused:9092");
@@ -57,7 +66,7 @@ public final class KpiDriver implements AutoCloseable {
         }
         config = PipelineConfig.of(o);
         driver = new TopologyTestDriver(
-                CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), 1, EventObserver.NONE, published),
+                CodingKpiTopology.buildTopology(config, codec, DenialCategorizer.defaults(), encounterPartitions, EventObserver.NONE, published),
                 config.streamsProperties(), WALL_CLOCK);
         for (String topic : List.of(config.encountersTopic(), config.aiTopic(), config.claimsTopic(), config.deadLetterTopic())) {
             inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));

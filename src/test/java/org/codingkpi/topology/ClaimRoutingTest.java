@@ -1,0 +1,79 @@
+package org.codingkpi.topology;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.codingkpi.app.EncounterPartitions;
+import org.codingkpi.events.AdjustmentGroup;
+import org.codingkpi.events.ClaimFrequency;
+import org.codingkpi.events.CodingMode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.codingkpi.TestEvents.adj;
+import static org.codingkpi.TestEvents.coded;
+import static org.codingkpi.TestEvents.days;
+import static org.codingkpi.TestEvents.denied;
+import static org.codingkpi.TestEvents.discharged;
+import static org.codingkpi.TestEvents.paid;
+import static org.codingkpi.TestEvents.submitted;
+
+/**
+ * A claim reaches its encounter's task straight from the claims topic or through the claims
+ * repartition topic; the two paths agree on where an encounter lives, and give the same series.
+ */
+class ClaimRoutingTest {
+    static {
+        org.codingkpi.events.EventType.values(); // registers the generated classes with Avro's class trust before any is built
+    }
+
+    @Test
+    void theRouterTheProducersAndTheDefaultPartitionerPlaceAnEncounterAlike() {
+        for (int i = 0; i < 2_000; i++) {
+            String id = i % 2 == 0 ? UUID.randomUUID().toString() : "E-" + i;
+            byte[] key = id.getBytes(StandardCharsets.UTF_8);
+            for (int n = 1; n <= 12; n++) {
+                int expected = BuiltInPartitioner.partitionForKey(key, n);
+                assertThat(ClaimRouter.partitionOf(key, n)).isEqualTo(expected);
+                assertThat(EncounterPartitions.partition(id, n)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void claimsThroughTheRepartitionTopicCountAsClaimsThatCameStraight() {
+        List<SpecificRecord> history = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String e = "E" + i;
+            String claim = "P|" + e;
+            history.add(discharged(e, days(0)).build());
+            history.add(coded(e, days(0), days(1), 1, i % 3 == 0 ? CodingMode.AI_ASSISTED : CodingMode.MANUAL).build());
+            history.add(submitted(e, claim, days(2), ClaimFrequency.ORIGINAL).build());
+            history.add(i % 4 == 0 ? denied(e, claim, days(2), days(20), adj(AdjustmentGroup.CO, "16")).build()
+                    : paid(e, claim, days(2), days(30)).build());
+        }
+        Map<String, Double> straight;
+        try (KpiDriver one = new KpiDriver(Map.of(), 1)) {
+            straight = one.pipe(history.toArray(SpecificRecord[]::new)).scrape();
+        }
+        try (KpiDriver four = new KpiDriver(Map.of(), 4)) {
+            // with four partitions three claims in four are not in partition 0 and take the repartition topic
+            long rerouted = history.stream().filter(r -> r.getSchema().getName().startsWith("Claim"))
+                    .filter(r -> ClaimRouter.partitionOf(((String) r.get(3)).getBytes(StandardCharsets.UTF_8), 4) != 0).count();
+            assertThat(rerouted).isGreaterThan(20);
+            assertThat(four.pipe(history.toArray(SpecificRecord[]::new)).scrape()).isEqualTo(straight);
+        }
+        assertThat(sum(straight, "coding_claims_submitted_total{")).isEqualTo(40.0);
+        assertThat(sum(straight, "coding_claims_adjudicated_total{")).isEqualTo(40.0);
+        assertThat(sum(straight, "coding_claim_denial_reasons_total{")).isEqualTo(10.0);
+    }
+
+    private static double sum(Map<String, Double> samples, String prefix) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+    }
+}
