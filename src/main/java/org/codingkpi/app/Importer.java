@@ -100,12 +100,17 @@ public final class Importer {
     }
 
     public static Producer<byte[], byte[]> producer(PipelineConfig config) {
+        return producer(config, "lz4");
+    }
+
+    /** @param compression the batches' compression: {@code none} for a broker in the same process (nothing to save, CPU to spend) */
+    public static Producer<byte[], byte[]> producer(PipelineConfig config, String compression) {
         Map<String, Object> p = new HashMap<>(config.clientProperties());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }

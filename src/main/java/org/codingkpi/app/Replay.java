@@ -80,6 +80,8 @@ public final class Replay {
             o.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             o.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
             o.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(64L * 1024 * 1024));
+            // the broker is in this process: compressed batches would only cost CPU (compress, check, decompress)
+            o.putIfAbsent(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
             PipelineConfig config = PipelineConfig.of(o);
             kafka.createTopics(Topics.all(config), partitions);
             EventCodec codec = new EventCodec(new BundledSchemaRegistry());
@@ -87,7 +89,7 @@ public final class Replay {
             extensions.forEach(e -> fns.add(e::snapshots));
             long start = System.nanoTime();
             try (Pipeline pipeline = Pipeline.start(config, codec, fns);
-                 Producer<byte[], byte[]> producer = Importer.producer(config)) {
+                 Producer<byte[], byte[]> producer = Importer.producer(config, "none")) {
                 Importer.Result imported = new Importer(config, codec, progress).importFile(input, producer);
                 Duration importTime = Duration.ofNanos(System.nanoTime() - start);
                 progress.printf("import: %,d lines, %,d records sent, %,d dead-lettered at import (%.1f s)%n",

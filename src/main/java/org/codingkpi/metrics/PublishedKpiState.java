@@ -68,21 +68,21 @@ public final class PublishedKpiState {
      */
     @SuppressWarnings("unchecked")
     public double sum(Series group, int... slots) {
-        double n = 0;
+        double[] n = {0};
         for (Map<String, Object> parts : published.snapshot().values()) {
             for (Object part : parts.values()) {
                 if (part instanceof Map<?, ?> m) {
-                    for (Map.Entry<String, double[]> e : ((Map<String, double[]>) m).entrySet()) {
-                        if (Series.of(e.getKey()) == group) {
+                    ((Map<String, double[]>) m).forEach((key, v) -> {
+                        if (Series.of(key) == group) {
                             for (int slot : slots) {
-                                n += e.getValue()[slot];
+                                n[0] += v[slot];
                             }
                         }
-                    }
+                    });
                 }
             }
         }
-        return n;
+        return n[0];
     }
 
     @SuppressWarnings("unchecked")

@@ -26,31 +26,54 @@ public final class RecordStore<V> extends BufferedStore<V> {
             }
         };
         onCommit(() -> { });
-        onClear(recent::clear);
+        onClear(() -> {
+            recent.clear();
+            lastKey = null;
+            lastValue = null;
+        });
     }
 
     public V get(String key) {
-        if (dirty.containsKey(key)) {
-            return dirty.get(key);
-        }
+        // a cached record is the latest (put changes both maps to the same object; delete drops it from
+        // the cache), so the changes of this commit are only asked about what the cache does not hold
         V v = recent.get(key);
-        if (v == null) {
-            v = readCommitted(key);
-            if (v != null) {
-                recent.put(key, v);
-            }
+        if (v != null) {
+            return remember(key, v);
         }
-        return v;
+        if (dirty.containsKey(key)) {
+            return dirty.get(key); // deleted in this commit, or changed and since evicted from the cache
+        }
+        v = readCommitted(key);
+        if (v != null) {
+            recent.put(key, v);
+        }
+        return remember(key, v);
     }
 
     public void put(String key, V value) {
         dirty.put(key, value);
-        recent.put(key, value);
+        if (value != lastValue || !key.equals(lastKey)) {
+            recent.put(key, value);
+        } // else: the record just read, changed in place, is in the cache already (or was evicted since: dirty has it)
+        lastKey = null;
+        lastValue = null;
     }
 
     public void delete(String key) {
         dirty.put(key, null);
         recent.remove(key);
+        lastKey = null;
+        lastValue = null;
+    }
+
+    /** The record {@link #get} returned last, cached: a put of the same record needs no second cache insertion. */
+    private String lastKey;
+    private V lastValue;
+
+    private V remember(String key, V value) {
+        lastKey = key;
+        lastValue = value;
+        return value;
     }
 
     /** Every record: the committed ones, with this commit's changes applied (the visitor may change the store). */
