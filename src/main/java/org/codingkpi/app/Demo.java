@@ -70,6 +70,7 @@ public final class Demo implements AutoCloseable {
         settings.put(PipelineConfig.METRICS_PORT, String.valueOf(o.metricsPort()));
         settings.put(PipelineConfig.METRICS_BIND, o.bindAddress());
         settings.put(StreamsConfig.STATE_DIR_CONFIG, data.resolve("state").toString());
+        settings.put(PipelineConfig.CLAIMS_PARTITIONED_BY, "encounter_id"); // the demo's feed puts each claim in its encounter's partition
         config = PipelineConfig.of(settings);
         kafka.createTopics(Topics.all(config), o.partitions());
 

@@ -191,7 +191,8 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Checks that the input topics exist with the same partition count (claims are repartitioned to
-     * it, so a claim meets its encounter's task) and creates the dead-letter and audit topics if absent.
+     * it, so a claim meets its encounter's task; partitioned by encounter, the claims topic must have it
+     * too) and creates the dead-letter and audit topics if absent.
      */
     static int prepareTopics(PipelineConfig config) {
         try (Admin admin = Admin.create(config.clientProperties())) {
@@ -202,6 +203,12 @@ public final class Pipeline implements AutoCloseable {
             if (ai != partitions) {
                 throw new IllegalStateException("topic " + config.aiTopic() + " has " + ai + " partitions and " + config.encountersTopic()
                         + " has " + partitions + ": they must be co-partitioned (same count, keyed by encounter_id)");
+            }
+            int claims = inputs.get(config.claimsTopic()).partitions().size();
+            if (config.claimsPartitionedByEncounter() && claims != partitions) {
+                throw new IllegalStateException("topic " + config.claimsTopic() + " has " + claims + " partitions and " + config.encountersTopic()
+                        + " has " + partitions + ": with " + PipelineConfig.CLAIMS_PARTITIONED_BY + "=encounter_id they must have the same "
+                        + "count (each claim in its encounter's partition)");
             }
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> create = new ArrayList<>();

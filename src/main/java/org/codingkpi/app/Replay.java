@@ -76,6 +76,7 @@ public final class Replay {
             o.put(PipelineConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             o.putIfAbsent(PipelineConfig.APPLICATION_ID, "coding-kpi-replay");
             o.putIfAbsent(PipelineConfig.METRICS_PORT, "0");
+            o.putIfAbsent(PipelineConfig.CLAIMS_PARTITIONED_BY, "encounter_id"); // the import puts each claim in its encounter's partition
             o.putIfAbsent(PipelineConfig.METRICS_BIND, "127.0.0.1");
             o.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             o.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");

@@ -43,6 +43,11 @@ public final class PipelineConfig {
     public static final String IMPORT_TRANSACTIONAL_ID = "import.transactional.id";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String DEDUPE_RETENTION = "dedupe.retention";
+    /**
+     * How the producers of the claims topic choose a claim's partition: {@code claim_id} (by its key, the
+     * default) or {@code encounter_id} (the partition of its encounter, as this project's own producers do).
+     */
+    public static final String CLAIMS_PARTITIONED_BY = "claims.partitioned.by";
     public static final String ATTRIBUTION_MAX_WAIT = "attribution.max.wait";
     public static final String ATTRIBUTION_RETENTION = "attribution.retention";
     public static final String DNFC_RETENTION = "dnfc.retention";
@@ -84,7 +89,7 @@ public final class PipelineConfig {
 
     public static final Set<String> OWN_KEYS = Set.of(TOPIC_ENCOUNTERS, TOPIC_AI, TOPIC_CLAIMS, TOPIC_DEAD_LETTER, TOPIC_AUDIT, TOPIC_ROI,
             TOPIC_IMPORTS, IMPORT_TRANSACTIONAL_ID,
-            TOPIC_PARTITIONS, DEDUPE_RETENTION, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, DNFB_RETENTION, AR_RETENTION, OVERSIGHT_RULES_FILE, LABEL_CAP,
+            TOPIC_PARTITIONS, DEDUPE_RETENTION, CLAIMS_PARTITIONED_BY, ATTRIBUTION_MAX_WAIT, ATTRIBUTION_RETENTION, DNFC_RETENTION, DNFB_RETENTION, AR_RETENTION, OVERSIGHT_RULES_FILE, LABEL_CAP,
             LABEL_CAP_CODER, DENIAL_CATEGORIES_FILE, METRICS_PORT, METRICS_BIND, ROI_FILE,
             INSTANCE_NAME, STATIC_MEMBERSHIP);
 
@@ -99,6 +104,7 @@ public final class PipelineConfig {
             Map.entry(TOPIC_IMPORTS, "coding-kpi-imports"),
             Map.entry(TOPIC_PARTITIONS, "6"),
             Map.entry(DEDUPE_RETENTION, "90d"),
+            Map.entry(CLAIMS_PARTITIONED_BY, "claim_id"),
             Map.entry(ATTRIBUTION_MAX_WAIT, "30d"),
             Map.entry(ATTRIBUTION_RETENTION, "400d"),
             Map.entry(DNFC_RETENTION, "365d"),
@@ -115,10 +121,6 @@ public final class PipelineConfig {
             // Kafka Streams production defaults
             Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
             Map.entry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true"),
-            // a task processes what it has fetched without waiting for its empty partitions: the rules are
-            // written for any interleaving of the three feeds (each keeps its own clock), and Kafka Streams
-            // formats a log line per empty partition for every record it checks otherwise (docs/operations.md)
-            Map.entry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1"),
             Map.entry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(32L * 1024 * 1024)),
             // RocksDB's off-heap memory bounded for the whole process, however many tasks it runs (docs/operations.md)
             Map.entry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "org.codingkpi.state.BoundedRocksDb"),
@@ -232,6 +234,19 @@ public final class PipelineConfig {
 
     public Duration dedupeRetention() {
         return duration(DEDUPE_RETENTION);
+    }
+
+    /**
+     * True when the claims topic's producers put each claim in its encounter's partition
+     * ({@code claims.partitioned.by=encounter_id}): the KPI tasks then process a claim where they read it.
+     */
+    public boolean claimsPartitionedByEncounter() {
+        String v = values.get(CLAIMS_PARTITIONED_BY).trim();
+        return switch (v) {
+            case "encounter_id" -> true;
+            case "claim_id" -> false;
+            default -> throw new IllegalArgumentException(CLAIMS_PARTITIONED_BY + " must be claim_id or encounter_id, not " + v);
+        };
     }
 
     public Duration attributionMaxWait() {

@@ -15,30 +15,33 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Claims arrive keyed by claim_id; attribution needs them in the task of their encounter. This
- * validates each claim record (an invalid one goes to the dead-letter topic from here), then hands
- * it straight to the KPI processor when it already sits in its encounter's partition (the claims
- * topic is read in the KPI processor's tasks, partition for partition), and otherwise re-keys the
- * original bytes by encounter_id for the claims repartition topic, which the same tasks read.
- *
- * <p>A producer that puts each claim in its encounter's partition ({@code EncounterPartitions}: the
- * key stays claim_id) sends no claim through the repartition topic; one that partitions by claim_id
- * sends about (n−1)/n of them there. Either way all events of a claim share an encounter and a
- * source partition, so they take the same path and keep their order.
+ * validates each claim record (an invalid one goes to the dead-letter topic from here), then
+ * <ul>
+ *   <li>by default (the claims topic partitioned by claim_id) re-keys the original bytes by
+ *       encounter_id for the claims repartition topic;</li>
+ *   <li>with {@code claims.partitioned.by=encounter_id}, where the router runs in the KPI task that
+ *       reads the claims partition with the encounters partition of the same number, hands the claim,
+ *       decoded, to the KPI processor, or, if a producer put it outside its encounter's partition,
+ *       sends it to the dead-letter topic with the reason (processed here it would be attributed in
+ *       the wrong task).</li>
+ * </ul>
+ * One path per deployment: the claims of a task reach it in the order of one topic partition (the
+ * repartition topic's or the claims topic's), so the claims feed's clock, and with it whether a late
+ * re-delivery is still a duplicate, does not depend on how two paths interleave. All events of a
+ * claim share an encounter and a source partition, so they keep their order.
  */
 final class ClaimRouter implements Processor<byte[], byte[], byte[], byte[]> {
-    /** Child of the router for a claim already in its encounter's task. */
-    static final String DIRECT = "merge-claims-direct";
-    /** Child of the router for a claim to re-key: the repartition's first node. */
-    static final String REROUTE = CodingKpiTopology.CLAIMS_REPARTITION + "-repartition-filter";
-
     private final EventCodec codec;
     private final int encounterPartitions;
+    private final boolean straight;
     private ProcessorContext<byte[], byte[]> context;
     private int partition;
 
-    ClaimRouter(EventCodec codec, int encounterPartitions) {
+    /** @param straight the claims topic is partitioned by encounter and read in the KPI tasks */
+    ClaimRouter(EventCodec codec, int encounterPartitions, boolean straight) {
         this.codec = codec;
         this.encounterPartitions = encounterPartitions;
+        this.straight = straight;
     }
 
     @Override
@@ -58,12 +61,18 @@ final class ClaimRouter implements Processor<byte[], byte[], byte[], byte[]> {
         String encounterId = (String) event.get(3); // encounter_id, the fourth common field of every schema
         EventValidator.validate(event, context.currentSystemTimeMs());
         byte[] key = encounterId.getBytes(StandardCharsets.UTF_8);
-        if (partitionOf(key, encounterPartitions) == partition) {
-            DecodedClaim.remember(record.value(), event);
-            context.forward(record, DIRECT);
-        } else {
-            context.forward(record.withKey(key), REROUTE);
+        if (!straight) {
+            context.forward(record.withKey(key));
+            return;
         }
+        int home = partitionOf(key, encounterPartitions);
+        if (home != partition) {
+            throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "a claim in partition " + partition + " of the claims topic whose "
+                    + "encounter is in partition " + home + ": claims.partitioned.by=encounter_id needs every producer of the claims "
+                    + "topic to place a claim in its encounter's partition (else set claim_id)");
+        }
+        DecodedClaim.remember(record.value(), event);
+        context.forward(record);
     }
 
     /** The partition of an encounter key, as the Java producer's default partitioner (and the repartition) chooses it. */

@@ -23,19 +23,23 @@ import org.codingkpi.state.PublishedState;
 import java.util.Map;
 
 /**
- * The pipeline's topology, a pure function of its configuration. The KPI tasks read all three
- * input topics, partition for partition; a claim not in its encounter's partition takes the one
- * repartition of the hot path:
+ * The pipeline's topology, a pure function of its configuration. Claims arrive keyed by claim_id
+ * and need their encounter's task. By default (claims partitioned by claim_id) that is two
+ * sub-topologies and one repartition on the hot path:
  *
  * <pre>
- *  claims ──► claims-router (decode, validate) ──┬─ in its encounter's partition ──────────┐
- *                                                └─ else, keyed by encounter_id ──►        │
- *                                                   claims-by-encounter (repartition) ──►  │
- *  encounters ─────┐                                                                       │
- *  ai-suggestions ─┴──────────────► kpi-processor ◄────────────────────────────────────────┘
+ *  claims ──► claims-router (decode, validate, key by encounter_id) ──► claims-by-encounter (repartition)
+ *                                                                              │
+ *  encounters ─────┐                                                           │
+ *  ai-suggestions ─┴──────────────► kpi-processor ◄────────────────────────────┘
  *                                   stores: kpi (counters), encounter (one record per encounter)
  *  dead-letter ───► dead-letter-counter (store: rejects)
  * </pre>
+ *
+ * With {@code claims.partitioned.by=encounter_id} (every producer of the claims topic puts a claim in
+ * its encounter's partition, as this project's own do) the KPI tasks read the claims topic partition
+ * for partition, with no repartition: {@code claims ──► claims-router ──► kpi-processor}. A claim
+ * found outside its encounter's partition then goes to the dead-letter topic with the reason.
  *
  * Invalid records are thrown to {@link DeadLetterHandler} (KIP-1033/1034) before they touch state.
  * Every store and internal topic is named; {@code ensure.explicit.internal.resource.naming} is on.
@@ -86,20 +90,21 @@ public final class CodingKpiTopology {
         builder.addStateStore(BufferedStores.records(ENCOUNTER_STORE, ENCOUNTER_CODEC, RECENT_ENCOUNTERS).withLoggingEnabled(Map.of()));
         builder.addStateStore(BufferedStores.counters(REJECTS_STORE, published).withLoggingEnabled(Map.of()));
 
-        // claims are read in the KPI processor's tasks: one already in its encounter's partition goes straight
-        // to the processor, any other is re-keyed by encounter_id through the repartition topic, read by the same tasks
+        // claims partitioned by claim_id (the default): the router re-keys them by encounter_id for the one repartition
+        // of the hot path; partitioned by encounter (claims.partitioned.by=encounter_id), the KPI tasks read them in place
+        boolean inPlace = config.claimsPartitionedByEncounter();
         KStream<byte[], byte[]> claims = builder
                 .stream(config.claimsTopic(), Consumed.with(bytes, bytes).withName("claims-source"))
-                .process(() -> new ClaimRouter(codec, encounterPartitions), Named.as("claims-router"));
-        KStream<byte[], byte[]> claimsByEncounter = claims
-                .repartition(Repartitioned.<byte[], byte[]>as(CLAIMS_REPARTITION)
-                        .withKeySerde(bytes).withValueSerde(bytes).withNumberOfPartitions(encounterPartitions));
+                .process(() -> new ClaimRouter(codec, encounterPartitions, inPlace), Named.as("claims-router"));
+        if (!inPlace) {
+            claims = claims.repartition(Repartitioned.<byte[], byte[]>as(CLAIMS_REPARTITION)
+                    .withKeySerde(bytes).withValueSerde(bytes).withNumberOfPartitions(encounterPartitions));
+        }
         KStream<byte[], byte[]> encounters = builder.stream(config.encountersTopic(), Consumed.with(bytes, bytes).withName("encounters-source"));
         KStream<byte[], byte[]> suggestions = builder.stream(config.aiTopic(), Consumed.with(bytes, bytes).withName("ai-suggestions-source"));
         KStream<byte[], Object> kpiOut = encounters
                 .merge(suggestions, Named.as("merge-encounters-ai"))
-                .merge(claims, Named.as(ClaimRouter.DIRECT))
-                .merge(claimsByEncounter, Named.as("merge-claims"))
+                .merge(claims, Named.as("merge-claims"))
                 .process(() -> new KpiProcessor(codec, config.claimsTopic(), categorizer, settings, observer, published), Named.as("kpi-processor"),
                         KPI_STORE, ENCOUNTER_STORE);
         // the KPI processor forwards by child name: accepted events to the compliance processor, ROI month sums to the ROI topic

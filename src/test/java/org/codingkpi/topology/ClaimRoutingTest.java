@@ -3,6 +3,7 @@ package org.codingkpi.topology;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.codingkpi.app.EncounterPartitions;
+import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.AdjustmentGroup;
 import org.codingkpi.events.ClaimFrequency;
 import org.codingkpi.events.CodingMode;
@@ -46,7 +47,7 @@ class ClaimRoutingTest {
     }
 
     @Test
-    void claimsThroughTheRepartitionTopicCountAsClaimsThatCameStraight() {
+    void claimsReadInPlaceCountAsClaimsThroughTheRepartitionTopic() {
         List<SpecificRecord> history = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             String e = "E" + i;
@@ -57,20 +58,38 @@ class ClaimRoutingTest {
             history.add(i % 4 == 0 ? denied(e, claim, days(2), days(20), adj(AdjustmentGroup.CO, "16")).build()
                     : paid(e, claim, days(2), days(30)).build());
         }
-        Map<String, Double> straight;
-        try (KpiDriver one = new KpiDriver(Map.of(), 1)) {
-            straight = one.pipe(history.toArray(SpecificRecord[]::new)).scrape();
+        Map<String, Double> inPlace;
+        try (KpiDriver byEncounter = new KpiDriver(Map.of(PipelineConfig.CLAIMS_PARTITIONED_BY, "encounter_id"), 1)) {
+            inPlace = byEncounter.pipe(history.toArray(SpecificRecord[]::new)).scrape();
         }
-        try (KpiDriver four = new KpiDriver(Map.of(), 4)) {
-            // with four partitions three claims in four are not in partition 0 and take the repartition topic
-            long rerouted = history.stream().filter(r -> r.getSchema().getName().startsWith("Claim"))
-                    .filter(r -> ClaimRouter.partitionOf(((String) r.get(3)).getBytes(StandardCharsets.UTF_8), 4) != 0).count();
-            assertThat(rerouted).isGreaterThan(20);
-            assertThat(four.pipe(history.toArray(SpecificRecord[]::new)).scrape()).isEqualTo(straight);
+        try (KpiDriver byClaim = new KpiDriver(Map.of(), 4)) {
+            assertThat(byClaim.pipe(history.toArray(SpecificRecord[]::new)).scrape()).isEqualTo(inPlace);
         }
-        assertThat(sum(straight, "coding_claims_submitted_total{")).isEqualTo(40.0);
-        assertThat(sum(straight, "coding_claims_adjudicated_total{")).isEqualTo(40.0);
-        assertThat(sum(straight, "coding_claim_denial_reasons_total{")).isEqualTo(10.0);
+        assertThat(sum(inPlace, "coding_claims_submitted_total{")).isEqualTo(40.0);
+        assertThat(sum(inPlace, "coding_claims_adjudicated_total{")).isEqualTo(40.0);
+        assertThat(sum(inPlace, "coding_claim_denial_reasons_total{")).isEqualTo(10.0);
+    }
+
+    @Test
+    void aClaimOutsideItsEncountersPartitionIsDeadLetteredWhenClaimsArePartitionedByEncounter() {
+        // the driver's one task reads partition 0 of four: a claim whose encounter lives elsewhere was misplaced
+        String home = null;
+        String elsewhere = null;
+        for (int i = 0; home == null || elsewhere == null; i++) {
+            String e = "E" + i;
+            if (ClaimRouter.partitionOf(e.getBytes(StandardCharsets.UTF_8), 4) == 0) {
+                home = home == null ? e : home;
+            } else {
+                elsewhere = elsewhere == null ? e : elsewhere;
+            }
+        }
+        try (KpiDriver kpi = new KpiDriver(Map.of(PipelineConfig.CLAIMS_PARTITIONED_BY, "encounter_id"), 4)) {
+            kpi.pipe(coded(home, days(0), days(1), 1, CodingMode.MANUAL).build(), coded(elsewhere, days(0), days(1), 1, CodingMode.MANUAL).build(),
+                    submitted(home, "P|" + home, days(2), ClaimFrequency.ORIGINAL).build(),
+                    submitted(elsewhere, "P|" + elsewhere, days(2), ClaimFrequency.ORIGINAL).build());
+            assertThat(kpi.drainDeadLetters()).hasSize(1);
+            assertThat(sum(kpi.scrape(), "coding_claims_submitted_total{")).isEqualTo(1.0);
+        }
     }
 
     private static double sum(Map<String, Double> samples, String prefix) {

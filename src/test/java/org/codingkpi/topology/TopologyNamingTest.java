@@ -21,14 +21,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TopologyNamingTest {
     private static final Path GOLDEN = Path.of("src/test/resources/topology.golden.txt");
+    /** The topology with {@code claims.partitioned.by=encounter_id}: the claims read in the KPI tasks. */
+    private static final Path GOLDEN_CLAIMS_IN_PLACE = Path.of("src/test/resources/topology-claims-in-place.golden.txt");
 
     @Test
     void topologyEqualsTheGoldenDescription() throws IOException {
-        String described = CodingKpiTopology.buildTopology(PipelineConfig.of(Map.of()), new EventCodec(new BundledSchemaRegistry()),
+        assertGolden(Map.of(), GOLDEN);
+    }
+
+    @Test
+    void topologyWithClaimsPartitionedByEncounterEqualsItsGoldenDescription() throws IOException {
+        assertGolden(Map.of(PipelineConfig.CLAIMS_PARTITIONED_BY, "encounter_id"), GOLDEN_CLAIMS_IN_PLACE);
+    }
+
+    private static void assertGolden(Map<String, String> settings, Path golden) throws IOException {
+        String described = CodingKpiTopology.buildTopology(PipelineConfig.of(settings), new EventCodec(new BundledSchemaRegistry()),
                 DenialCategorizer.defaults(), 6, EventObserver.NONE).describe().toString();
         if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(GOLDEN, described, StandardCharsets.UTF_8);
+            Files.writeString(golden, described, StandardCharsets.UTF_8);
         }
-        assertThat(described).isEqualTo(Files.readString(GOLDEN, StandardCharsets.UTF_8));
+        assertThat(described).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
     }
 }
