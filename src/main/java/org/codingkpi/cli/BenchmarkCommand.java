@@ -29,7 +29,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--encounters-per-day", defaultValue = "1000", description = "Volume (default: ${DEFAULT-VALUE}).")
     int encountersPerDay;
 
-    @Option(names = "--warmup-days", defaultValue = "10", description = "Days of the warm-up history, on separate topics (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-days", defaultValue = "40", description = "Days of the warm-up history, on separate topics: enough for the JIT to compile the pipeline (default: ${DEFAULT-VALUE}).")
     int warmupDays;
 
     @Option(names = "--partitions", defaultValue = "2", description = "Partitions per input topic (default: ${DEFAULT-VALUE}).")
