@@ -2,15 +2,15 @@ package org.codingkpi.app;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.utils.Utils;
+import org.codingkpi.topology.CodingKpiTopology;
 import org.codingkpi.events.EventType;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * The partition a producer of ours gives an event: a claim event goes to the partition of its
- * encounter (murmur2 of the encounter_id, as the default partitioner places the encounter's own
- * events), while its key stays the claim_id (EVENTS.md). The pipeline then reads the claim in its
+ * encounter ({@link CodingKpiTopology#encounterPartition}, where the default partitioner places the
+ * encounter's own events), while its key stays the claim_id (EVENTS.md). The pipeline then reads the claim in its
  * encounter's task, with no trip through the claims repartition topic. Every event of a claim has
  * the same encounter, so a claim's events still share one partition and keep their order. Other
  * events: the producer's default (by key).
@@ -22,11 +22,6 @@ public final class EncounterPartitions {
 
     public EncounterPartitions(Producer<?, ?> producer) {
         this.producer = producer;
-    }
-
-    /** Whether this places the records of {@code p}. */
-    public boolean of(Producer<?, ?> p) {
-        return producer == p;
     }
 
     /** The partition for {@code event} on {@code topic}, or null for the producer's default. */
@@ -42,11 +37,7 @@ public final class EncounterPartitions {
                 claimsPartitions = 0; // the send reports what is wrong with the topic; meanwhile the default partitioner
             }
         }
-        return claimsPartitions > 0 ? partition(EventType.encounterId(event), claimsPartitions) : null;
-    }
-
-    /** The default partitioner's choice for an encounter_id key among {@code partitions}. */
-    public static int partition(String encounterId, int partitions) {
-        return Utils.toPositive(Utils.murmur2(encounterId.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return claimsPartitions > 0
+                ? CodingKpiTopology.encounterPartition(EventType.encounterId(event).getBytes(StandardCharsets.UTF_8), claimsPartitions) : null;
     }
 }

@@ -82,7 +82,7 @@ public final class Importer {
     private final EventCodec codec;
     private final PrintStream report;
     private final X12Settings x12;
-    /** Claims to their encounter's partition, for the producer of the import under way. */
+    /** Claims to their encounter's partition, for the producer of the import under way (set by {@link #importFile}). */
     private EncounterPartitions partitions;
 
     /** @throws IllegalArgumentException naming the key, for a bad {@code x12.*} setting */
@@ -117,6 +117,7 @@ public final class Importer {
 
     /** Imports a file, or each file under a directory in path order (hidden and *.part files skipped). */
     public Result importFile(Path file, Producer<byte[], byte[]> producer) throws IOException {
+        partitions = new EncounterPartitions(producer);
         Result r = new Result();
         if (Files.isDirectory(file)) {
             r.directory = true;
@@ -240,9 +241,6 @@ public final class Importer {
     private void send(Producer<byte[], byte[]> producer, SpecificRecord event, long wallClock, Result r, AtomicReference<Exception> sendFailure) {
         EventType type = EventType.of(event);
         String topic = Topics.of(type, config);
-        if (partitions == null || !partitions.of(producer)) {
-            partitions = new EncounterPartitions(producer);
-        }
         // the event time as record timestamp, but never in the future: brokers reject timestamps
         // ahead of their clock (log.message.timestamp.after.max.ms), and with them the whole batch
         producer.send(new ProducerRecord<>(topic, partitions.of(topic, event), Math.min(EventType.occurredAtMs(event), wallClock),

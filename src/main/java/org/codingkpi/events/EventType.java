@@ -96,7 +96,7 @@ public enum EventType {
         if (event instanceof org.codingkpi.events.ClaimReversed r) {
             return r.getClaimId();
         }
-        return (String) event.get(3); // encounter_id, the fourth common field of every schema
+        return encounterId(event);
     }
 
     /** encounter_id (the fourth common field of every schema). */

@@ -248,9 +248,9 @@ public final class KpiEngine {
      */
     public boolean accept(SpecificRecord event, EventType type, byte[] raw) {
         Feed feed = Feed.of(type);
-        String encounterId = encounterId(event);
+        String encounterId = EventType.encounterId(event);
         String eventId = (String) event.get(0);
-        long occurredAt = occurredAt(event);
+        long occurredAt = EventType.occurredAtMs(event);
         EncounterRecord record = records.get(encounterId);
         if (record == null) {
             record = new EncounterRecord();
@@ -472,7 +472,7 @@ public final class KpiEngine {
             applyClaimEvent(event, claimId, state, submittedAt);
             return;
         }
-        long occurredAt = occurredAt(event);
+        long occurredAt = EventType.occurredAtMs(event);
         long deadline = occurredAt + settings.attributionMaxWaitMs();
         boolean claimWaiting = r.pending.stream().anyMatch(p -> p.claimId().equals(claimId));
         if (!claimWaiting) {
@@ -609,7 +609,7 @@ public final class KpiEngine {
         String setting = state.attribution.setting();
         String mode = state.attribution.codingMode();
         boolean ai = state.attribution.aiMode();
-        long occurredAt = occurredAt(event);
+        long occurredAt = EventType.occurredAtMs(event);
         if (event instanceof ClaimDenied d) {
             String facility = caps.cap("facility", d.getFacilityId());
             String payer = caps.cap("payer", d.getPayerId());
@@ -839,14 +839,6 @@ public final class KpiEngine {
     }
 
     // --- event accessors -------------------------------------------------------------------------
-
-    public static long occurredAt(SpecificRecord e) {
-        return ((java.time.Instant) e.get(1)).toEpochMilli();
-    }
-
-    public static String encounterId(SpecificRecord e) {
-        return (String) e.get(3);
-    }
 
     static String claimId(SpecificRecord e) {
         return (String) e.get(e.getSchema().getField("claim_id").pos());

@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +39,9 @@ public final class KpiCollector implements MultiCollector {
     private static final double DAY = 86400;
     static final List<String> DNFC_AGES = List.of("0-1d", "1-3d", "3-7d", "7d+");
     static final List<String> AR_AGES = List.of("0-30d", "30-60d", "60-90d", "90-120d", "120d+");
+    /** The lower bounds, in days, of every age bucket but the first. */
+    private static final double[] DNFC_AGE_BOUNDS_DAYS = {1, 3, 7};
+    private static final double[] AR_AGE_BOUNDS_DAYS = {30, 60, 90, 120};
 
     private final Supplier<KpiTotals> totals;
     private final List<Function<KpiTotals, Collection<MetricSnapshot>>> extensions;
@@ -169,26 +175,8 @@ public final class KpiCollector implements MultiCollector {
                 byKey.putIfAbsent(l.get(0) + Series.SEP + l.get(1) + Series.SEP + age, new double[2]);
             }
         }
-        Instant now = t.streamTime();
-        // entries first summed per (facility, setting) and age, then capped and keyed: one string per group, not per entry
-        Map<String, Map<String, double[]>> sums = new HashMap<>();
-        for (DnfcEntry e : entries) {
-            double ageDays = now == null ? 0 : (now.toEpochMilli() - e.dischargedAtMs()) / 1000.0 / DAY;
-            int age = ageDays < 1 ? 0 : ageDays < 3 ? 1 : ageDays < 7 ? 2 : 3;
-            double[] v = sums.computeIfAbsent(e.facility(), k -> new HashMap<>()).computeIfAbsent(e.setting(), k -> new double[8]);
-            v[2 * age] += 1;
-            v[2 * age + 1] += e.expectedChargeCents(); // exact cents: the sum does not depend on the order of the entries
-        }
-        sums.forEach((facility, bySetting) -> bySetting.forEach((setting, v) -> {
-            for (int age = 0; age < DNFC_AGES.size(); age++) {
-                if (v[2 * age] > 0) {
-                    double[] out = byKey.computeIfAbsent(t.capLabel("facility", facility) + Series.SEP + setting + Series.SEP + DNFC_AGES.get(age),
-                            k -> new double[2]);
-                    out[0] += v[2 * age];
-                    out[1] += v[2 * age + 1];
-                }
-            }
-        }));
+        addByAge(byKey, t, entries, DNFC_AGES, DNFC_AGE_BOUNDS_DAYS, DnfcEntry::dischargedAtMs, DnfcEntry::facility, DnfcEntry::setting,
+                setting -> setting, DnfcEntry::expectedChargeCents);
         return gaugePair(byKey, new String[] {"facility", "setting", "age"}, countName, dollarsName);
     }
 
@@ -203,26 +191,42 @@ public final class KpiCollector implements MultiCollector {
                 byKey.putIfAbsent(l.get(0) + Series.SEP + l.get(1) + Series.SEP + age, new double[2]);
             }
         }
+        addByAge(byKey, t, t.ar(), AR_AGES, AR_AGE_BOUNDS_DAYS, ArEntry::submittedAtMs, ArEntry::facility, ArEntry::payer,
+                payer -> t.capLabel("payer", payer), ArEntry::billedCents);
+        return gaugePair(byKey, new String[] {"facility", "payer", "age"}, "coding_ar_open_claims", "coding_ar_open_dollars");
+    }
+
+    /**
+     * Adds backlog entries to {@code byKey} (facility, second label, age → count and cents): summed per
+     * (facility, second label) and age bucket first, then capped and keyed, one label string per group
+     * rather than per entry. An entry's age is the stream time minus its time, in days; its bucket is
+     * the number of bounds it has reached.
+     */
+    private static <E> void addByAge(Map<String, double[]> byKey, KpiTotals t, List<E> entries, List<String> ages, double[] boundsDays,
+                                     ToLongFunction<E> since, Function<E, String> facility, Function<E, String> second,
+                                     UnaryOperator<String> capSecond, ToLongFunction<E> cents) {
         Instant now = t.streamTime();
         Map<String, Map<String, double[]>> sums = new HashMap<>();
-        for (ArEntry e : t.ar()) {
-            double ageDays = now == null ? 0 : (now.toEpochMilli() - e.submittedAtMs()) / 1000.0 / DAY;
-            int age = ageDays < 30 ? 0 : ageDays < 60 ? 1 : ageDays < 90 ? 2 : ageDays < 120 ? 3 : 4;
-            double[] v = sums.computeIfAbsent(e.facility(), k -> new HashMap<>()).computeIfAbsent(e.payer(), k -> new double[10]);
+        for (E e : entries) {
+            double ageDays = now == null ? 0 : (now.toEpochMilli() - since.applyAsLong(e)) / 1000.0 / DAY;
+            int age = 0;
+            while (age < boundsDays.length && ageDays >= boundsDays[age]) {
+                age++;
+            }
+            double[] v = sums.computeIfAbsent(facility.apply(e), k -> new HashMap<>()).computeIfAbsent(second.apply(e), k -> new double[2 * ages.size()]);
             v[2 * age] += 1;
-            v[2 * age + 1] += e.billedCents();
+            v[2 * age + 1] += cents.applyAsLong(e); // exact cents: the sum does not depend on the order of the entries
         }
-        sums.forEach((facility, byPayer) -> byPayer.forEach((payer, v) -> {
-            for (int age = 0; age < AR_AGES.size(); age++) {
+        sums.forEach((f, bySecond) -> bySecond.forEach((l, v) -> {
+            for (int age = 0; age < ages.size(); age++) {
                 if (v[2 * age] > 0) {
-                    double[] out = byKey.computeIfAbsent(t.capLabel("facility", facility) + Series.SEP + t.capLabel("payer", payer)
-                            + Series.SEP + AR_AGES.get(age), k -> new double[2]);
+                    double[] out = byKey.computeIfAbsent(t.capLabel("facility", f) + Series.SEP + capSecond.apply(l) + Series.SEP + ages.get(age),
+                            k -> new double[2]);
                     out[0] += v[2 * age];
                     out[1] += v[2 * age + 1];
                 }
             }
         }));
-        return gaugePair(byKey, new String[] {"facility", "payer", "age"}, "coding_ar_open_claims", "coding_ar_open_dollars");
     }
 
     private static List<MetricSnapshot> gaugePair(Map<String, double[]> byKey, String[] names, String countName, String dollarsName) {

@@ -1,7 +1,6 @@
 package org.codingkpi.topology;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,11 +29,15 @@ import java.nio.charset.StandardCharsets;
  * re-delivery is still a duplicate, does not depend on how two paths interleave. All events of a
  * claim share an encounter and a source partition, so they keep their order.
  */
-final class ClaimRouter implements Processor<byte[], byte[], byte[], byte[]> {
+final class ClaimRouter implements Processor<byte[], byte[], byte[], Object> {
+    /** A claim handed to the KPI processor in the same task: its original bytes, decoded and validated. */
+    record Routed(byte[] raw, SpecificRecord event) {
+    }
+
     private final EventCodec codec;
     private final int encounterPartitions;
     private final boolean straight;
-    private ProcessorContext<byte[], byte[]> context;
+    private ProcessorContext<byte[], Object> context;
     private int partition;
 
     /** @param straight the claims topic is partitioned by encounter and read in the KPI tasks */
@@ -45,7 +48,7 @@ final class ClaimRouter implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     @Override
-    public void init(ProcessorContext<byte[], byte[]> context) {
+    public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         partition = context.taskId().partition();
     }
@@ -58,50 +61,18 @@ final class ClaimRouter implements Processor<byte[], byte[], byte[], byte[]> {
             throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA,
                     event.getSchema().getName() + " is not a claim event and does not belong on the claims topic");
         }
-        String encounterId = (String) event.get(3); // encounter_id, the fourth common field of every schema
         EventValidator.validate(event, context.currentSystemTimeMs());
-        byte[] key = encounterId.getBytes(StandardCharsets.UTF_8);
+        byte[] key = EventType.encounterId(event).getBytes(StandardCharsets.UTF_8);
         if (!straight) {
-            context.forward(record.withKey(key));
+            context.forward(record.withKey(key).withValue((Object) record.value()));
             return;
         }
-        int home = partitionOf(key, encounterPartitions);
+        int home = CodingKpiTopology.encounterPartition(key, encounterPartitions);
         if (home != partition) {
             throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, "a claim in partition " + partition + " of the claims topic whose "
                     + "encounter is in partition " + home + ": claims.partitioned.by=encounter_id needs every producer of the claims "
                     + "topic to place a claim in its encounter's partition (else set claim_id)");
         }
-        DecodedClaim.remember(record.value(), event);
-        context.forward(record);
-    }
-
-    /** The partition of an encounter key, as the Java producer's default partitioner (and the repartition) chooses it. */
-    static int partitionOf(byte[] key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key)) % partitions;
-    }
-
-    /**
-     * The last claim this thread's router handed straight to the KPI processor, decoded, so that the
-     * processor does not decode the same bytes again (matched by identity of the value array).
-     */
-    static final class DecodedClaim {
-        private static final ThreadLocal<DecodedClaim> LAST = ThreadLocal.withInitial(DecodedClaim::new);
-        private byte[] raw;
-        private SpecificRecord event;
-
-        static void remember(byte[] raw, SpecificRecord event) {
-            DecodedClaim d = LAST.get();
-            d.raw = raw;
-            d.event = event;
-        }
-
-        /** The decoded event when {@code raw} is the array last remembered on this thread, else null (and forgotten). */
-        static SpecificRecord take(byte[] raw) {
-            DecodedClaim d = LAST.get();
-            SpecificRecord e = d.raw == raw ? d.event : null;
-            d.raw = null;
-            d.event = null;
-            return e;
-        }
+        context.forward(record.withValue((Object) new Routed(record.value(), event)));
     }
 }

@@ -54,19 +54,28 @@ public final class CodingKpiTopology {
     static final String COMPLIANCE_PROCESSOR = org.codingkpi.compliance.ComplianceTopology.PROCESSOR;
     /** Encounter records kept decoded in memory between commits (a busy encounter is read once). */
     private static final int RECENT_ENCOUNTERS = 20_000;
-    private static final BufferedStore.ValueCodec<EncounterRecord> ENCOUNTER_CODEC = new BufferedStore.ValueCodec<>() {
-        @Override
-        public byte[] encode(EncounterRecord r) {
-            return EncounterRecord.encode(r);
-        }
-
-        @Override
-        public EncounterRecord decode(byte[] bytes) {
-            return EncounterRecord.decode(bytes);
-        }
-    };
+    private static final BufferedStore.ValueCodec<EncounterRecord> ENCOUNTER_CODEC =
+            BufferedStore.ValueCodec.of(EncounterRecord::encode, EncounterRecord::decode);
 
     private CodingKpiTopology() {
+    }
+
+    /**
+     * A stream seen with the value type of the node it feeds: a processor that forwards values of
+     * several types (by child name, or by mode) sends each node the one it reads.
+     */
+    @SuppressWarnings("unchecked")
+    private static <V> KStream<byte[], V> valuesAs(KStream<byte[], ?> stream) {
+        return (KStream<byte[], V>) stream;
+    }
+
+    /**
+     * The partition of an encounter among {@code partitions}: the Java producer's default for its
+     * encounter_id key (and the claims repartition's), so where its encounter events are. The claims
+     * router and this project's producers of claims place a claim by it.
+     */
+    public static int encounterPartition(byte[] encounterIdUtf8, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(encounterIdUtf8)) % partitions;
     }
 
     /** The topology alone (its description), publishing nowhere. */
@@ -92,28 +101,25 @@ public final class CodingKpiTopology {
 
         // claims partitioned by claim_id (the default): the router re-keys them by encounter_id for the one repartition
         // of the hot path; partitioned by encounter (claims.partitioned.by=encounter_id), the KPI tasks read them in place
+        // (values: a record's bytes, or, from a router in the KPI task, a ClaimRouter.Routed claim already decoded)
         boolean inPlace = config.claimsPartitionedByEncounter();
-        KStream<byte[], byte[]> claims = builder
+        KStream<byte[], Object> claims = builder
                 .stream(config.claimsTopic(), Consumed.with(bytes, bytes).withName("claims-source"))
                 .process(() -> new ClaimRouter(codec, encounterPartitions, inPlace), Named.as("claims-router"));
         if (!inPlace) {
-            claims = claims.repartition(Repartitioned.<byte[], byte[]>as(CLAIMS_REPARTITION)
-                    .withKeySerde(bytes).withValueSerde(bytes).withNumberOfPartitions(encounterPartitions));
+            claims = CodingKpiTopology.<Object>valuesAs(CodingKpiTopology.<byte[]>valuesAs(claims).repartition(Repartitioned.<byte[], byte[]>as(CLAIMS_REPARTITION)
+                    .withKeySerde(bytes).withValueSerde(bytes).withNumberOfPartitions(encounterPartitions)));
         }
         KStream<byte[], byte[]> encounters = builder.stream(config.encountersTopic(), Consumed.with(bytes, bytes).withName("encounters-source"));
         KStream<byte[], byte[]> suggestions = builder.stream(config.aiTopic(), Consumed.with(bytes, bytes).withName("ai-suggestions-source"));
-        KStream<byte[], Object> kpiOut = encounters
-                .merge(suggestions, Named.as("merge-encounters-ai"))
+        KStream<byte[], Object> kpiOut = CodingKpiTopology.<Object>valuesAs(encounters.merge(suggestions, Named.as("merge-encounters-ai")))
                 .merge(claims, Named.as("merge-claims"))
-                .process(() -> new KpiProcessor(codec, config.claimsTopic(), categorizer, settings, observer, published), Named.as("kpi-processor"),
+                .process(() -> new KpiProcessor(codec, categorizer, settings, observer, published), Named.as("kpi-processor"),
                         KPI_STORE, ENCOUNTER_STORE);
         // the KPI processor forwards by child name: accepted events to the compliance processor, ROI month sums to the ROI topic
-        @SuppressWarnings("unchecked")
-        KStream<byte[], org.apache.avro.specific.SpecificRecord> accepted = (KStream<byte[], org.apache.avro.specific.SpecificRecord>) (KStream<?, ?>) kpiOut;
-        org.codingkpi.compliance.ComplianceTopology.attach(builder, accepted, config, codec, encounterPartitions, KPI_STORE);
-        @SuppressWarnings("unchecked")
-        KStream<byte[], byte[]> roiSums = (KStream<byte[], byte[]>) (KStream<?, ?>) kpiOut;
-        roiSums.to(config.roiTopic(), Produced.with(bytes, bytes).withName(ROI_SINK));
+        org.codingkpi.compliance.ComplianceTopology.attach(builder, CodingKpiTopology.<org.apache.avro.specific.SpecificRecord>valuesAs(kpiOut),
+                config, codec, encounterPartitions, KPI_STORE);
+        CodingKpiTopology.<byte[]>valuesAs(kpiOut).to(config.roiTopic(), Produced.with(bytes, bytes).withName(ROI_SINK));
 
         // every instance reads every task's month sums back: one ROI for the whole pipeline (ROI.md version 2)
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ROI_GLOBAL_STORE), Serdes.String(), bytes)

@@ -31,7 +31,7 @@ import java.util.function.BiConsumer;
  * <p>State: the task's counters ({@link CounterStore}) and one record per encounter
  * ({@link RecordStore}); both are changed in memory and written once per commit.
  */
-final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
+final class KpiProcessor implements Processor<byte[], Object, byte[], Object> {
     /** Header of the control record that `replay` sends at the end: publish waiting claims as unknown. */
     static final String CONTROL_HEADER = "coding-kpi.control";
     static final String CONTROL_FLUSH_PENDING = "flush-pending";
@@ -47,7 +47,6 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     private final PublishedState published;
 
     private ProcessorContext<byte[], Object> context;
-    private String claimsTopic;
     private String claimsRepartitionTopic;
     private RecordStore<EncounterRecord> encounters;
     private CounterStore counters;
@@ -56,9 +55,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     /** The next commit hands the backlogs over whatever the interval: after a (re)start and after a control marker. */
     private boolean backlogForced = true;
 
-    KpiProcessor(EventCodec codec, String claimsTopic, DenialCategorizer categorizer, TopologySettings settings, EventObserver observer,
-                 PublishedState published) {
-        this.claimsTopic = claimsTopic;
+    KpiProcessor(EventCodec codec, DenialCategorizer categorizer, TopologySettings settings, EventObserver observer, PublishedState published) {
         this.codec = codec;
         this.engine = new KpiEngine(settings.engine(), categorizer, codec::decode);
         this.observer = observer;
@@ -154,7 +151,7 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
     }
 
     @Override
-    public void process(Record<byte[], byte[]> record) {
+    public void process(Record<byte[], Object> record) {
         Header control = record.headers().lastHeader(CONTROL_HEADER);
         if (control != null) {
             if (CONTROL_FLUSH_PENDING.equals(new String(control.value(), StandardCharsets.UTF_8))) {
@@ -164,22 +161,19 @@ final class KpiProcessor implements Processor<byte[], byte[], byte[], Object> {
             backlogForced = true;
             return;
         }
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
-        boolean claimsFeed = topic.equals(claimsTopic);
-        SpecificRecord event = claimsFeed ? ClaimRouter.DecodedClaim.take(record.value()) : null;
-        boolean validated = event != null; // by the router, just now
-        if (event == null) {
-            event = codec.decode(record.value());
-        }
+        // a claim read in this task comes from the router, decoded and validated; anything else as bytes
+        ClaimRouter.Routed routed = record.value() instanceof ClaimRouter.Routed r ? r : null;
+        byte[] raw = routed != null ? routed.raw() : (byte[]) record.value();
+        SpecificRecord event = routed != null ? routed.event() : codec.decode(raw);
         EventType type = EventType.of(event);
-        if (type.isClaim() != (claimsFeed || topic.equals(claimsRepartitionTopic))) {
+        if (type.isClaim() != (routed != null || context.recordMetadata().map(m -> m.topic().equals(claimsRepartitionTopic)).orElse(false))) {
             // a claim on the encounters or AI topic would be attributed in its claim_id's task, not its encounter's
             throw new InvalidEventException(RejectReason.UNKNOWN_SCHEMA, type.name() + " does not belong on this topic");
         }
-        if (!validated) {
+        if (routed == null) {
             EventValidator.validate(event, context.currentSystemTimeMs());
         }
-        if (engine.accept(event, type, record.value())) {
+        if (engine.accept(event, type, raw)) {
             observer.eventProcessed(record.timestamp(), context.currentSystemTimeMs());
             // accepted, first delivery: downstream analyses (compliance, drift) see each event once
             context.forward(record.withValue((Object) event), CodingKpiTopology.COMPLIANCE_PROCESSOR);

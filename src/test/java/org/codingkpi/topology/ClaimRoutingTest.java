@@ -2,7 +2,6 @@ package org.codingkpi.topology;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.codingkpi.app.EncounterPartitions;
 import org.codingkpi.config.PipelineConfig;
 import org.codingkpi.events.AdjustmentGroup;
 import org.codingkpi.events.ClaimFrequency;
@@ -40,8 +39,7 @@ class ClaimRoutingTest {
             byte[] key = id.getBytes(StandardCharsets.UTF_8);
             for (int n = 1; n <= 12; n++) {
                 int expected = BuiltInPartitioner.partitionForKey(key, n);
-                assertThat(ClaimRouter.partitionOf(key, n)).isEqualTo(expected);
-                assertThat(EncounterPartitions.partition(id, n)).isEqualTo(expected);
+                assertThat(CodingKpiTopology.encounterPartition(key, n)).isEqualTo(expected);
             }
         }
     }
@@ -77,7 +75,7 @@ class ClaimRoutingTest {
         String elsewhere = null;
         for (int i = 0; home == null || elsewhere == null; i++) {
             String e = "E" + i;
-            if (ClaimRouter.partitionOf(e.getBytes(StandardCharsets.UTF_8), 4) == 0) {
+            if (CodingKpiTopology.encounterPartition(e.getBytes(StandardCharsets.UTF_8), 4) == 0) {
                 home = home == null ? e : home;
             } else {
                 elsewhere = elsewhere == null ? e : elsewhere;
