@@ -10,9 +10,15 @@ RUN groupadd --system coding \
  && chown coding:coding /var/lib/coding-kpi
 
 COPY target/coding-kpi.jar /opt/coding-kpi/coding-kpi.jar
+COPY bin/coding-kpi /opt/coding-kpi/bin/coding-kpi
+# (bin/coding-kpi is executable in the repository, and COPY keeps its mode)
 
 USER coding
 WORKDIR /opt/coding-kpi
 EXPOSE 9464
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "coding-kpi.jar"]
+# The launcher's JVM settings (the parallel collector; see bin/coding-kpi and BENCHMARKS.md), with
+# the heap sized from the container's memory limit instead of the launcher's fixed 512 MB.
+ENV CODING_KPI_JAR=/opt/coding-kpi/coding-kpi.jar \
+    CODING_KPI_HEAP_OPTS=-XX:MaxRAMPercentage=75
+ENTRYPOINT ["/opt/coding-kpi/bin/coding-kpi"]
 CMD ["run", "--config", "/etc/coding-kpi/app.properties"]

@@ -21,6 +21,7 @@ import org.codingkpi.roi.RoiMonthTotals;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,11 @@ public final class KpiEngine {
     static final String META_ENCOUNTER_STREAM_TIME = "encounter_stream_time_ms";
     static final String META_CONTROL_MARKERS = "control_markers";
     static final String META_FEED_TIME_PREFIX = "feed_time_ms:";
+    /** The clocks' state keys, built once: a clock moves at nearly every event. */
+    private static final String STREAM_TIME_KEY = Series.META.key(META_STREAM_TIME);
+    private static final String ENCOUNTER_STREAM_TIME_KEY = Series.META.key(META_ENCOUNTER_STREAM_TIME);
+    private static final String[] FEED_TIME_KEYS = Arrays.stream(Feed.values())
+            .map(f -> Series.META.key(META_FEED_TIME_PREFIX + f.topic())).toArray(String[]::new);
     private static final long DAY_MS = 86_400_000L;
 
     /** The encounter records of a task. */
@@ -130,10 +136,10 @@ public final class KpiEngine {
         deadlines.clear();
         lastBacklogPurge = Long.MIN_VALUE;
         lastPurge = Long.MIN_VALUE;
-        streamTime = meta(META_STREAM_TIME);
-        encounterStreamTime = meta(META_ENCOUNTER_STREAM_TIME);
+        streamTime = meta(STREAM_TIME_KEY);
+        encounterStreamTime = meta(ENCOUNTER_STREAM_TIME_KEY);
         for (Feed f : Feed.values()) {
-            feedClock[f.ordinal()] = meta(META_FEED_TIME_PREFIX + f.topic());
+            feedClock[f.ordinal()] = meta(FEED_TIME_KEYS[f.ordinal()]);
         }
         caps = new LabelCaps(counters, settings.labelCaps(), counterKeys);
         markAllRoiChanged(counterKeys);
@@ -156,8 +162,7 @@ public final class KpiEngine {
     }
 
     /** Clock metadata: one counter entry each, created at {@link Long#MIN_VALUE} (no event yet). */
-    private double[] meta(String name) {
-        String key = Series.META.key(name);
+    private double[] meta(String key) {
         double[] v = counters.peek(key);
         if (v == null) {
             v = counters.values(key, 1);
@@ -175,9 +180,9 @@ public final class KpiEngine {
         return (long) feedClock[feed.ordinal()][0];
     }
 
-    private void setClock(double[] clock, long value, String name) {
+    private void setClock(double[] clock, long value, String key) {
         clock[0] = value;
-        counters.changed(Series.META.key(name));
+        counters.changed(key);
     }
 
     /** True when a time lies more than {@code retentionMs} of stream time in the past. */
@@ -268,10 +273,10 @@ public final class KpiEngine {
             }
         }
         if (occurredAt > streamTime()) {
-            setClock(streamTime, occurredAt, META_STREAM_TIME);
+            setClock(streamTime, occurredAt, STREAM_TIME_KEY);
         }
         if (occurredAt > clockBefore) {
-            setClock(feedClock[feed.ordinal()], occurredAt, META_FEED_TIME_PREFIX + feed.topic());
+            setClock(feedClock[feed.ordinal()], occurredAt, FEED_TIME_KEYS[feed.ordinal()]);
         }
         long clockNow = clock(feed);
         record.seen.removeIf(s -> s.feed() == feed && clockNow - s.atMs() > settings.dedupeRetentionMs());
@@ -287,7 +292,7 @@ public final class KpiEngine {
         records.put(encounterId, record);
         if (type == EventType.EncounterDischarged || type == EventType.EncounterCoded) {
             if (occurredAt > encounterStreamTime[0]) {
-                setClock(encounterStreamTime, occurredAt, META_ENCOUNTER_STREAM_TIME);
+                setClock(encounterStreamTime, occurredAt, ENCOUNTER_STREAM_TIME_KEY);
                 giveUpExpiredClaims();
             }
         }

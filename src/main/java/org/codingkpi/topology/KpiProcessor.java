@@ -110,9 +110,6 @@ final class KpiProcessor implements Processor<byte[], Object, byte[], Object> {
 
     /** Writes the changed ROI month sums and the task's stream time, keyed by partition and month (totals: idempotent). */
     private void sendRoi() {
-        if (engine.backlogsChanged()) {
-            context.commit(); // a deferred backlog copy: the next commit hands it over
-        }
         int partition = context.taskId().partition();
         engine.drainRoiChanges(
                 (month, values) -> context.forward(new Record<byte[], Object>(RoiSums.key(partition, month), RoiSums.encode(values),
@@ -127,7 +124,10 @@ final class KpiProcessor implements Processor<byte[], Object, byte[], Object> {
      * events of the commit: above {@link #BACKLOG_COPY_FREE} entries it is handed over at most once per
      * {@link #BACKLOG_INTERVAL_MS} of wall clock (the gauges it feeds move by the day), and always at
      * the first commit after a control marker, so a replay's final exposition has the final backlogs.
-     * The ROI punctuation keeps an idle task committing, so a deferred copy goes out within the interval.
+     * The ROI punctuation keeps an idle task committing (Kafka Streams commits a task after a punctuation,
+     * at its next commit.interval.ms), so a deferred copy goes out within the interval. No commit is
+     * requested for it: a requested commit commits every task of the thread at once, and asked at every
+     * punctuation it tripled a replay's transactions.
      */
     private void publishBacklogs() {
         if (!active || !engine.backlogsChanged()) {

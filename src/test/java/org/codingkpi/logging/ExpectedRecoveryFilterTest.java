@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
@@ -38,8 +39,8 @@ class ExpectedRecoveryFilterTest {
     void setUp() {
         filter.setContext(context);
         filter.start();
-        context.addTurboFilter(filter);
         logged.setContext(context);
+        logged.addFilter(filter);
         logged.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
@@ -167,15 +168,24 @@ class ExpectedRecoveryFilterTest {
         JoranConfigurator joran = new JoranConfigurator();
         joran.setContext(shipped);
         joran.doConfigure(getClass().getResource("/logback.xml"));
-        assertThat(shipped.getTurboFilterList()).hasAtLeastOneElementOfType(ExpectedRecoveryFilter.class);
+        assertThat(installedFilter(shipped)).isNotNull();
+    }
+
+    /** The filter on the root logger's STDERR appender, as logback.xml (and logback-test.xml) install it. */
+    private static ExpectedRecoveryFilter installedFilter(LoggerContext context) {
+        Appender<ILoggingEvent> stderr = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        assertThat(stderr).as("the STDERR appender").isNotNull();
+        return stderr.getCopyOfAttachedFiltersList().stream()
+                .filter(ExpectedRecoveryFilter.class::isInstance).map(ExpectedRecoveryFilter.class::cast)
+                .findFirst().orElseThrow(() -> new AssertionError("no ExpectedRecoveryFilter on the STDERR appender"));
     }
 
     @Test
     void kafkaStreamsOwnLoggingPathIsFiltered() {
         LoggerContext global = (LoggerContext) LoggerFactory.getILoggerFactory();
-        assertThat(global.getTurboFilterList()).as("logback-test.xml").hasAtLeastOneElementOfType(ExpectedRecoveryFilter.class);
         ListAppender<ILoggingEvent> seen = new ListAppender<>();
         seen.setContext(global);
+        seen.addFilter(installedFilter(global)); // logback-test.xml's
         seen.start();
         List<Logger> loggers = List.of(global.getLogger(ExpectedRecoveryFilter.STATE_MANAGER), global.getLogger(ExpectedRecoveryFilter.TASK_MANAGER));
         loggers.forEach(l -> l.addAppender(seen));

@@ -34,7 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The dashboards and rules against a real Prometheus (Debian's {@code prometheus}) scraping a
- * running pipeline: {@code java -jar target/coding-kpi.jar demo} (embedded broker + simulator in
+ * running pipeline: {@code bin/coding-kpi demo} (embedded broker + simulator in
  * compressed time, {@link #DEMO_OPTIONS}). Prometheus gets the project's rules and scrapes every
  * second.
  *
@@ -94,13 +94,17 @@ class DashboardQueriesIT {
             Path jar = Path.of(System.getProperty("coding.jar", root.resolve("target/coding-kpi.jar").toString()));
             assertThat(jar).as("the pipeline jar (mvn package builds it)").isRegularFile();
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-jar", jar.toString(), "demo", "--metrics-port", String.valueOf(port),
-                    "--data-dir", work.resolve("demo").toString()));
+            // through the launcher, as the README's first command runs the demo
+            List<String> command = new ArrayList<>(List.of(root.resolve("bin/coding-kpi").toString(),
+                    "demo", "--metrics-port", String.valueOf(port), "--data-dir", work.resolve("demo").toString()));
             command.addAll(DEMO_OPTIONS);
-            pipeline = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("demo.log").toFile()).start();
+                    .redirectOutput(work.resolve("demo.log").toFile());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("CODING_KPI_JAR", jar.toString());
+            builder.environment().put("CODING_KPI_HEAP_OPTS", "-Xmx1g");
+            pipeline = builder.start();
             metricsTarget = "127.0.0.1:" + port;
         } else {
             metricsTarget = external;
