@@ -19,15 +19,18 @@ import org.codingkpi.x12.X12Reader;
 import org.codingkpi.x12.X12Settings;
 import org.codingkpi.x12.X12Summary;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,22 +192,30 @@ public final class Importer {
         long nextProgress = r.linesRead + 100_000;
         long nextProgressNanos = System.nanoTime() + PROGRESS_EVERY_NANOS;
         long firstLine = r.linesRead;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
+        CharsetDecoder strictUtf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+        try (ByteLines in = new ByteLines(Files.newInputStream(file))) {
+            while (in.next()) {
                 r.linesRead++;
                 long lineNo = r.linesRead - firstLine;
-                if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
+                byte[] buf = in.buffer();
+                int offset = in.start();
+                int length = in.length();
+                if (lineNo == 1 && length >= 3 && buf[offset] == (byte) 0xEF && buf[offset + 1] == (byte) 0xBB && buf[offset + 2] == (byte) 0xBF) {
+                    offset += 3; // a byte order mark
+                    length -= 3;
                 }
-                if (line.isBlank()) {
+                boolean ascii = ascii(buf, offset, length);
+                if (ascii ? blankAscii(buf, offset, length) : decodesTo(strictUtf8, buf, offset, length, true)) {
                     r.blankLines++;
                     continue;
                 }
-                JsonEvents.Parsed parsed = JsonEvents.parse(line);
+                JsonEvents.Parsed parsed = ascii || decodesTo(strictUtf8, buf, offset, length, false)
+                        ? JsonEvents.parse(buf, offset, length)
+                        : NOT_UTF8;
                 if (!parsed.ok()) {
                     bad(r, file, lineNo, parsed.reason(), parsed.message());
-                    ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(config.deadLetterTopic(), null, line.getBytes(StandardCharsets.UTF_8));
+                    ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(config.deadLetterTopic(), null,
+                            Arrays.copyOfRange(buf, offset, offset + length));
                     dlq.headers().add(DeadLetterHandler.REASON_HEADER, parsed.reason().label().getBytes(StandardCharsets.UTF_8));
                     dlq.headers().add(LINE_HEADER, Long.toString(lineNo).getBytes(StandardCharsets.UTF_8));
                     if (parsed.type() != null) {
@@ -234,6 +245,40 @@ public final class Importer {
         producer.flush();
         if (sendFailure.get() != null) {
             throw new IOException("sending to Kafka failed: " + sendFailure.get().getMessage(), sendFailure.get());
+        }
+    }
+
+    private static final JsonEvents.Parsed NOT_UTF8 = new JsonEvents.Parsed(null, null, RejectReason.UNDECODABLE, "not valid UTF-8");
+
+    private static boolean ascii(byte[] b, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An ASCII line of whitespace only, as {@link String#isBlank} sees it. */
+    private static boolean blankAscii(byte[] b, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (!Character.isWhitespace(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * For a line with non-ASCII bytes: with {@code blank}, whether it is valid UTF-8 of whitespace
+     * only; without, whether it is valid UTF-8 (a line that is not is rejected as undecodable).
+     */
+    private static boolean decodesTo(CharsetDecoder utf8, byte[] b, int offset, int length, boolean blank) {
+        try {
+            String text = utf8.decode(ByteBuffer.wrap(b, offset, length)).toString();
+            return !blank || text.isBlank();
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 

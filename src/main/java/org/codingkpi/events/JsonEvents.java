@@ -3,7 +3,10 @@ package org.codingkpi.events;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,8 +36,12 @@ import org.apache.avro.specific.SpecificRecordBase;
  * naming one of the event types, snake_case fields, unions as plain values, money as
  * integer cents, times as ISO-8601 strings with a zone.
  *
- * <p>The conversion is driven by the Avro schema of each type, compiled once into a tree of
- * readers, so a line is parsed into a JSON tree and that tree is walked exactly once. Only the
+ * <p>The conversion is driven by the Avro schema of each type, compiled once into readers. A line
+ * in the common form ({@code "type"} first, every value present with its JSON type, as
+ * {@link #toJson} writes it) is read straight from the parser's tokens into the record; any other
+ * line (and any line that is not accepted) is parsed again into a JSON tree and that tree is walked,
+ * which gives every rejection its reason. Both readers accept exactly the same lines into the same
+ * records ({@code JsonEventsTest} compares them). Only the
  * decoding checks live here (syntax, schema, presence, JSON types, enum symbols); semantic checks
  * (negative money, revision, time order, confidence, future events) are done on the record by the
  * validator.
@@ -63,7 +70,12 @@ public final class JsonEvents {
         }
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Parser buffers from a small shared pool: Jackson's default pool is a thread-local, and in a
+     * process with as many thread-locals as this one (Kafka, Avro) finding it cost an eighth of a line's parse.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(64)).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
@@ -95,7 +107,7 @@ public final class JsonEvents {
 
     static {
         for (EventType t : EventType.values()) {
-            TypeReader r = new TypeReader(t, compileRecord(t.schema()));
+            TypeReader r = new TypeReader(t, compileRecord(t.schema()), compileTokens(t.schema()));
             READERS.put(t.name(), r);
             READERS.put(t.schema().getFullName(), r);
         }
@@ -112,6 +124,19 @@ public final class JsonEvents {
         if (line == null) {
             return Parsed.rejected(RejectReason.UNDECODABLE, null, "empty line");
         }
+        try (JsonParser p = FACTORY.createParser(line)) {
+            Parsed fast = fromTokens(p);
+            if (fast != null) {
+                return fast;
+            }
+        } catch (IOException | NotCommonForm e) {
+            // read again as a tree below, which says why
+        }
+        return parseTree(line);
+    }
+
+    /** {@link #parse(String)} through the JSON tree only (the reader of every uncommon line; tests compare the two). */
+    static Parsed parseTree(String line) {
         try {
             return decode(MAPPER.readTree(line));
         } catch (JsonProcessingException e) {
@@ -124,8 +149,21 @@ public final class JsonEvents {
         if (utf8 == null) {
             return Parsed.rejected(RejectReason.UNDECODABLE, null, "empty value");
         }
+        return parse(utf8, 0, utf8.length);
+    }
+
+    /** Same as {@link #parse(byte[])} for {@code length} bytes of {@code utf8} from {@code offset} (e.g. a line of a file). */
+    public static Parsed parse(byte[] utf8, int offset, int length) {
+        try (JsonParser p = FACTORY.createParser(utf8, offset, length)) {
+            Parsed fast = fromTokens(p);
+            if (fast != null) {
+                return fast;
+            }
+        } catch (IOException | NotCommonForm e) {
+            // read again as a tree below, which says why
+        }
         try {
-            return decode(MAPPER.readTree(utf8));
+            return decode(MAPPER.readTree(utf8, offset, length));
         } catch (JsonProcessingException e) {
             return notJson(e);
         } catch (IOException e) {
@@ -161,7 +199,7 @@ public final class JsonEvents {
         }
     }
 
-    private record TypeReader(EventType type, ValueReader reader) {
+    private record TypeReader(EventType type, ValueReader reader, TokenReader tokens) {
     }
 
     /** A decoding failure; carries the field path, built while unwinding. Cheap: no stack trace. */
@@ -350,7 +388,11 @@ public final class JsonEvents {
         if (!node.isTextual()) {
             throw wrongType("an ISO-8601 timestamp string", node);
         }
-        String text = node.textValue();
+        return timestamp(node.textValue());
+    }
+
+    /** An ISO-8601 timestamp with a zone, truncated to milliseconds; a {@link Reject} otherwise. */
+    private static Instant timestamp(String text) {
         Instant instant = fastUtc(text);
         if (instant != null) {
             return instant;
@@ -492,6 +534,235 @@ public final class JsonEvents {
                     return () -> null;
                 }
                 throw new IllegalStateException("unsupported default: " + f);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // the common form, from the parser's tokens
+
+    /**
+     * The line is not in the common form, or not acceptable: the tree reader takes it. Thrown as
+     * often as there are bad lines, so without a stack trace.
+     */
+    private static final class NotCommonForm extends RuntimeException {
+        static final NotCommonForm INSTANCE = new NotCommonForm();
+
+        private NotCommonForm() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static NotCommonForm uncommon() {
+        return NotCommonForm.INSTANCE;
+    }
+
+    /** Reads the value at the parser's current token (never null: a JSON null is the record's business). */
+    @FunctionalInterface
+    private interface TokenReader {
+        Object read(JsonParser p) throws IOException;
+    }
+
+    /**
+     * An object whose first member is a known {@code "type"}, read into its record; null when the
+     * line is not in the common form (the tree reader then decides). Throws {@link NotCommonForm}
+     * or {@link IOException} for the same reason.
+     */
+    private static Parsed fromTokens(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME || !"type".equals(p.currentName())
+                || p.nextToken() != JsonToken.VALUE_STRING) {
+            return null;
+        }
+        TypeReader reader = READERS.get(p.getText());
+        if (reader == null) {
+            return null;
+        }
+        SpecificRecord event = (SpecificRecord) ((RecordTokens) reader.tokens()).readMembers(p, true);
+        if (p.nextToken() != null) {
+            return null; // trailing tokens: the tree reader rejects them
+        }
+        return Parsed.accepted(reader.type(), event);
+    }
+
+    private static TokenReader compileTokens(Schema s) {
+        switch (s.getType()) {
+            case RECORD:
+                return new RecordTokens(s);
+            case ENUM: {
+                Map<String, Enum<?>> bySymbol = new HashMap<>();
+                for (Enum<?> c : ENUM_CONSTANTS.get(s.getFullName())) {
+                    bySymbol.put(c.name(), c);
+                }
+                return p -> {
+                    Enum<?> value = p.currentToken() == JsonToken.VALUE_STRING ? bySymbol.get(p.getText()) : null;
+                    if (value == null) {
+                        throw uncommon();
+                    }
+                    return value;
+                };
+            }
+            case ARRAY: {
+                TokenReader item = compileTokens(s.getElementType());
+                return p -> {
+                    if (p.currentToken() != JsonToken.START_ARRAY) {
+                        throw uncommon();
+                    }
+                    List<Object> out = new ArrayList<>();
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                        if (t == null || t == JsonToken.VALUE_NULL) {
+                            throw uncommon();
+                        }
+                        out.add(item.read(p));
+                    }
+                    return out;
+                };
+            }
+            case UNION: {
+                for (Schema b : s.getTypes()) {
+                    if (b.getType() != Schema.Type.NULL) {
+                        return compileTokens(b); // null and one type (compile() checks the shape)
+                    }
+                }
+                throw new IllegalStateException("a union of null only: " + s);
+            }
+            case STRING:
+                return p -> {
+                    if (p.currentToken() != JsonToken.VALUE_STRING) {
+                        throw uncommon();
+                    }
+                    return p.getText();
+                };
+            case INT:
+                return p -> {
+                    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                        throw uncommon();
+                    }
+                    return p.getIntValue();
+                };
+            case LONG:
+                if (s.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+                    return p -> {
+                        if (p.currentToken() != JsonToken.VALUE_STRING) {
+                            throw uncommon();
+                        }
+                        try {
+                            return timestamp(p.getText());
+                        } catch (Reject r) {
+                            throw uncommon();
+                        }
+                    };
+                }
+                return p -> {
+                    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        throw uncommon();
+                    }
+                    return p.getLongValue();
+                };
+            case DOUBLE:
+                return p -> number(p);
+            case FLOAT:
+                return p -> (float) number(p); // as the tree's DoubleNode.floatValue()
+            case BOOLEAN:
+                return p -> switch (p.currentToken()) {
+                    case VALUE_TRUE -> Boolean.TRUE;
+                    case VALUE_FALSE -> Boolean.FALSE;
+                    default -> throw uncommon();
+                };
+            default:
+                throw new IllegalStateException("unsupported schema type " + s.getType());
+        }
+    }
+
+    /** A JSON number as the tree reads it: a double, or an int or long (a larger integer is uncommon). */
+    private static double number(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return p.getDoubleValue();
+        }
+        throw uncommon();
+    }
+
+    /** A record's members by name, in any order; unknown members skipped; a member twice, or a required one missing, is uncommon. */
+    private static final class RecordTokens implements TokenReader {
+        private final Supplier<SpecificRecordBase> factory;
+        private final Map<String, Integer> index = new HashMap<>();
+        /** Interned, as the parser's member names are: members in schema order are found by identity. */
+        private final String[] names;
+        private final TokenReader[] readers;
+        private final int[] absent;
+        private final Supplier<?>[] defaults;
+
+        RecordTokens(Schema s) {
+            factory = RECORD_FACTORIES.get(s.getFullName());
+            if (factory == null) {
+                throw new IllegalStateException("no record class registered for " + s.getFullName());
+            }
+            List<Schema.Field> fields = s.getFields();
+            names = new String[fields.size()];
+            readers = new TokenReader[fields.size()];
+            absent = new int[fields.size()];
+            defaults = new Supplier<?>[fields.size()];
+            for (int i = 0; i < fields.size(); i++) {
+                Schema.Field f = fields.get(i);
+                names[i] = f.name().intern();
+                index.put(names[i], i);
+                readers[i] = compileTokens(f.schema());
+                absent[i] = f.schema().isNullable() ? NULLABLE : f.hasDefaultValue() ? HAS_DEFAULT : REQUIRED;
+                defaults[i] = absent[i] == HAS_DEFAULT ? defaultSupplier(f) : null;
+            }
+        }
+
+        @Override
+        public Object read(JsonParser p) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw uncommon();
+            }
+            return readMembers(p, false);
+        }
+
+        /** The members after the object's start (and, at the top, after its "type"), through its end. */
+        Object readMembers(JsonParser p, boolean top) throws IOException {
+            SpecificRecordBase record = factory.get();
+            boolean[] set = new boolean[readers.length];
+            int next = 0;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                if (t != JsonToken.FIELD_NAME) {
+                    throw uncommon();
+                }
+                String name = p.currentName();
+                Integer i = next < names.length && names[next] == name ? Integer.valueOf(next) : index.get(name);
+                next = i == null ? next : i + 1;
+                JsonToken value = p.nextToken();
+                if (i == null) {
+                    if (top && "type".equals(name)) {
+                        throw uncommon(); // a second "type": the tree keeps the last one
+                    }
+                    p.skipChildren();
+                    continue;
+                }
+                if (set[i]) {
+                    throw uncommon(); // the tree keeps the last value
+                }
+                set[i] = true;
+                if (value == JsonToken.VALUE_NULL) {
+                    record.put(i, absentValue(i));
+                } else {
+                    record.put(i, readers[i].read(p));
+                }
+            }
+            for (int i = 0; i < set.length; i++) {
+                if (!set[i]) {
+                    record.put(i, absentValue(i));
+                }
+            }
+            return record;
+        }
+
+        private Object absentValue(int i) {
+            return switch (absent[i]) {
+                case NULLABLE -> null;
+                case HAS_DEFAULT -> defaults[i].get();
+                default -> throw uncommon();
+            };
         }
     }
 

@@ -284,4 +284,107 @@ class JsonEventsTest {
         org.junit.jupiter.api.Assertions.assertEquals(java.time.Instant.parse("2024-02-29T10:11:12.300Z"), JsonEvents.fastUtc("2024-02-29T10:11:12.3Z"));
         org.junit.jupiter.api.Assertions.assertEquals(java.time.Instant.parse("2024-02-29T10:11:12.340Z"), JsonEvents.fastUtc("2024-02-29T10:11:12.34Z"));
     }
+
+    // --- the common form's reader agrees with the tree reader ----------------------------------
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Every line of a messy simulated history (version 2 events, duplicates, invalid lines) reads the same both ways. */
+    @Test
+    void theCommonFormReaderAgreesWithTheTreeReaderOnAMessyHistory() {
+        org.codingkpi.simulator.SimulatorConfig config = org.codingkpi.simulator.SimulatorConfig.builder()
+                .seed(11).days(12).encountersPerDay(300).version2(true).messy().build();
+        int lines = 0;
+        int rejected = 0;
+        for (org.codingkpi.simulator.SimEvent e : org.codingkpi.simulator.Simulator.stream(config).toList()) {
+            String line = e.toJsonLine();
+            Parsed tree = JsonEvents.parseTree(line);
+            assertThat(JsonEvents.parse(line)).as(line).isEqualTo(tree);
+            assertThat(JsonEvents.parse(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))).as(line).isEqualTo(tree);
+            lines++;
+            rejected += tree.ok() ? 0 : 1;
+        }
+        assertThat(lines).isGreaterThan(5_000);
+        assertThat(rejected).as("invalid lines in the history").isGreaterThan(10);
+    }
+
+    /**
+     * Every member of every event type, nested ones included, removed, null, of every other JSON
+     * type, duplicated; "type" moved, repeated; unknown members; trailing tokens: the same result
+     * (the same record, or the same reason and message) both ways.
+     */
+    @Test
+    void theCommonFormReaderAgreesWithTheTreeReaderOnAlteredLines() throws Exception {
+        List<String> values = List.of("null", "1", "-7", "1.5", "1e3", "2147483648", "9223372036854775808", "\"x\"", "\"INPATIENT\"",
+                "\"2026-03-01T14:05:00Z\"", "\"2026-03-01T14:05:00+02:00\"", "true", "[]", "[null]", "{}");
+        List<SpecificRecord> samples = new java.util.ArrayList<>(events());
+        samples.addAll(org.codingkpi.simulator.Simulator.stream(org.codingkpi.simulator.SimulatorConfig.builder()
+                .seed(3).days(40).encountersPerDay(20).version2(true).clean().build()).map(e -> JsonEvents.parse(e.toJsonLine()).event())
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toMap(SpecificRecord::getSchema, r -> r, (a, b) -> a)).values());
+        int compared = 0;
+        for (SpecificRecord event : samples) {
+            String line = JsonEvents.toJson(event);
+            List<String> altered = new java.util.ArrayList<>();
+            altered.add(line);
+            altered.add(line + " {}");
+            altered.add(line + " x");
+            altered.add(line.substring(0, line.length() - 1) + ",\"unknown\":{\"a\":[1,{\"b\":null}]}}");
+            altered.add(line.substring(0, line.length() - 1) + ",\"type\":\"EncounterDischarged\"}");
+            com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+            com.fasterxml.jackson.databind.node.ObjectNode typeLast = root.deepCopy();
+            typeLast.set("type", typeLast.remove("type"));
+            altered.add(JSON.writeValueAsString(typeLast));
+            for (String path : paths(root, "")) {
+                for (String value : values) {
+                    altered.add(replaced(line, root, path, value));
+                }
+                altered.add(replaced(line, root, path, null));
+                if (!path.contains("/")) {
+                    // the member twice: the tree keeps the last value
+                    String last = JSON.writeValueAsString(root.get(path));
+                    altered.add(line.substring(0, line.length() - 1) + ",\"" + path + "\":" + last + "}");
+                    altered.add(line.substring(0, line.length() - 1) + ",\"" + path + "\":\"x\"}");
+                }
+            }
+            for (String a : altered) {
+                Parsed tree = JsonEvents.parseTree(a);
+                assertThat(JsonEvents.parse(a)).as(a).isEqualTo(tree);
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(1_000);
+    }
+
+    /** JSON pointers of every member, and of every member of the first element of an array of objects. */
+    private static List<String> paths(com.fasterxml.jackson.databind.JsonNode node, String prefix) {
+        List<String> out = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(name -> {
+            if (prefix.isEmpty() && name.equals("type")) {
+                return;
+            }
+            String path = prefix + name;
+            out.add(path);
+            com.fasterxml.jackson.databind.JsonNode v = node.get(name);
+            if (v.isArray() && v.size() > 0 && v.get(0).isObject()) {
+                out.addAll(paths(v.get(0), path + "/0/"));
+            }
+        });
+        return out;
+    }
+
+    /** The line with the member at {@code path} set to {@code value} (raw JSON), or removed when value is null. */
+    private static String replaced(String line, com.fasterxml.jackson.databind.JsonNode root, String path, String value) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+        int slash = path.lastIndexOf('/');
+        com.fasterxml.jackson.databind.node.ObjectNode parent = slash < 0 ? copy
+                : (com.fasterxml.jackson.databind.node.ObjectNode) copy.at("/" + path.substring(0, slash));
+        String name = path.substring(slash + 1);
+        if (value == null) {
+            parent.remove(name);
+        } else {
+            parent.set(name, JSON.readTree(value));
+        }
+        return JSON.writeValueAsString(copy);
+    }
 }
