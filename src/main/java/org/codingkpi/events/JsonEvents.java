@@ -107,7 +107,7 @@ public final class JsonEvents {
 
     static {
         for (EventType t : EventType.values()) {
-            TypeReader r = new TypeReader(t, compileRecord(t.schema()), compileTokens(t.schema()));
+            TypeReader r = new TypeReader(t, compileRecord(t.schema()), new RecordTokens(t.schema()));
             READERS.put(t.name(), r);
             READERS.put(t.schema().getFullName(), r);
         }
@@ -199,7 +199,7 @@ public final class JsonEvents {
         }
     }
 
-    private record TypeReader(EventType type, ValueReader reader, TokenReader tokens) {
+    private record TypeReader(EventType type, ValueReader reader, RecordTokens tokens) {
     }
 
     /** A decoding failure; carries the field path, built while unwinding. Cheap: no stack trace. */
@@ -576,7 +576,7 @@ public final class JsonEvents {
         if (reader == null) {
             return null;
         }
-        SpecificRecord event = (SpecificRecord) ((RecordTokens) reader.tokens()).readMembers(p, true);
+        SpecificRecord event = (SpecificRecord) reader.tokens().readMembers(p, true);
         if (p.nextToken() != null) {
             return null; // trailing tokens: the tree reader rejects them
         }
