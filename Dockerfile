@@ -17,7 +17,7 @@ USER coding
 WORKDIR /opt/coding-kpi
 EXPOSE 9464
 # The launcher's JVM settings (the parallel collector; see bin/coding-kpi and BENCHMARKS.md), with
-# the heap sized from the container's memory limit instead of the launcher's fixed 512 MB.
+# the heap sized from the container's memory limit instead of the launcher's fixed 448 MB.
 ENV CODING_KPI_JAR=/opt/coding-kpi/coding-kpi.jar \
     CODING_KPI_HEAP_OPTS=-XX:MaxRAMPercentage=75
 ENTRYPOINT ["/opt/coding-kpi/bin/coding-kpi"]

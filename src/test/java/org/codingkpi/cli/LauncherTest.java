@@ -56,10 +56,10 @@ class LauncherTest {
     void theDefaultsAndTheBatchJitFlags() throws Exception {
         Result run = launch(Map.of(), "run", "--config", "app.properties");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).isEqualTo("-Xmx512m -XX:+UseParallelGC -jar " + run.jar() + " run --config app.properties");
+        assertThat(run.out()).isEqualTo("-Xmx448m -XX:+UseParallelGC -jar " + run.jar() + " run --config app.properties");
 
         assertThat(launch(Map.of(), "replay", "--input", "h.jsonl").out())
-                .isEqualTo("-Xmx512m -XX:+UseParallelGC " + JIT + " -jar " + run.jar() + " replay --input h.jsonl");
+                .isEqualTo("-Xmx448m -XX:+UseParallelGC " + JIT + " -jar " + run.jar() + " replay --input h.jsonl");
         assertThat(launch(Map.of(), "import", "--watch", "drop", "--once").out()).contains(JIT);
         assertThat(launch(Map.of(), "simulate", "--live").out()).doesNotContain("Inline");
         assertThat(launch(Map.of(), "import", "--watch=drop").out()).doesNotContain("Inline");
