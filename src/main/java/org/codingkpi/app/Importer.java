@@ -204,14 +204,12 @@ public final class Importer {
                     offset += 3; // a byte order mark
                     length -= 3;
                 }
-                boolean ascii = ascii(buf, offset, length);
-                if (ascii ? blankAscii(buf, offset, length) : decodesTo(strictUtf8, buf, offset, length, true)) {
+                LineKind kind = kind(strictUtf8, buf, offset, length);
+                if (kind == LineKind.BLANK) {
                     r.blankLines++;
                     continue;
                 }
-                JsonEvents.Parsed parsed = ascii || decodesTo(strictUtf8, buf, offset, length, false)
-                        ? JsonEvents.parse(buf, offset, length)
-                        : NOT_UTF8;
+                JsonEvents.Parsed parsed = kind == LineKind.TEXT ? JsonEvents.parse(buf, offset, length) : NOT_UTF8;
                 if (!parsed.ok()) {
                     bad(r, file, lineNo, parsed.reason(), parsed.message());
                     ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(config.deadLetterTopic(), null,
@@ -250,36 +248,26 @@ public final class Importer {
 
     private static final JsonEvents.Parsed NOT_UTF8 = new JsonEvents.Parsed(null, null, RejectReason.UNDECODABLE, "not valid UTF-8");
 
-    private static boolean ascii(byte[] b, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            if (b[i] < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** An ASCII line of whitespace only, as {@link String#isBlank} sees it. */
-    private static boolean blankAscii(byte[] b, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            if (!Character.isWhitespace(b[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
+    private enum LineKind { BLANK, TEXT, NOT_UTF8 }
 
     /**
-     * For a line with non-ASCII bytes: with {@code blank}, whether it is valid UTF-8 of whitespace
-     * only; without, whether it is valid UTF-8 (a line that is not is rejected as undecodable).
+     * Whether a line is blank (whitespace only, as {@link String#isBlank} sees it), text, or not UTF-8
+     * (rejected as undecodable). An ASCII line is looked at once, byte by byte; a line with other
+     * bytes is decoded once, strictly.
      */
-    private static boolean decodesTo(CharsetDecoder utf8, byte[] b, int offset, int length, boolean blank) {
-        try {
-            String text = utf8.decode(ByteBuffer.wrap(b, offset, length)).toString();
-            return !blank || text.isBlank();
-        } catch (CharacterCodingException e) {
-            return false;
+    private static LineKind kind(CharsetDecoder utf8, byte[] b, int offset, int length) {
+        boolean blank = true;
+        for (int i = offset; i < offset + length; i++) {
+            if (b[i] < 0) {
+                try {
+                    return utf8.decode(ByteBuffer.wrap(b, offset, length)).toString().isBlank() ? LineKind.BLANK : LineKind.TEXT;
+                } catch (CharacterCodingException e) {
+                    return LineKind.NOT_UTF8;
+                }
+            }
+            blank &= Character.isWhitespace(b[i]);
         }
+        return blank ? LineKind.BLANK : LineKind.TEXT;
     }
 
     /** Sends a valid event to its topic and counts it. */

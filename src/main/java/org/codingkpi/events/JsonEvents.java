@@ -124,15 +124,8 @@ public final class JsonEvents {
         if (line == null) {
             return Parsed.rejected(RejectReason.UNDECODABLE, null, "empty line");
         }
-        try (JsonParser p = FACTORY.createParser(line)) {
-            Parsed fast = fromTokens(p);
-            if (fast != null) {
-                return fast;
-            }
-        } catch (IOException | NotCommonForm e) {
-            // read again as a tree below, which says why
-        }
-        return parseTree(line);
+        Parsed common = commonForm(() -> FACTORY.createParser(line));
+        return common != null ? common : parseTree(line);
     }
 
     /** {@link #parse(String)} through the JSON tree only (the reader of every uncommon line; tests compare the two). */
@@ -154,13 +147,9 @@ public final class JsonEvents {
 
     /** Same as {@link #parse(byte[])} for {@code length} bytes of {@code utf8} from {@code offset} (e.g. a line of a file). */
     public static Parsed parse(byte[] utf8, int offset, int length) {
-        try (JsonParser p = FACTORY.createParser(utf8, offset, length)) {
-            Parsed fast = fromTokens(p);
-            if (fast != null) {
-                return fast;
-            }
-        } catch (IOException | NotCommonForm e) {
-            // read again as a tree below, which says why
+        Parsed common = commonForm(() -> FACTORY.createParser(utf8, offset, length));
+        if (common != null) {
+            return common;
         }
         try {
             return decode(MAPPER.readTree(utf8, offset, length));
@@ -262,18 +251,8 @@ public final class JsonEvents {
                     return out;
                 };
             }
-            case UNION: {
-                List<Schema> branches = new ArrayList<>();
-                for (Schema b : s.getTypes()) {
-                    if (b.getType() != Schema.Type.NULL) {
-                        branches.add(b);
-                    }
-                }
-                if (branches.size() != 1) {
-                    throw new IllegalStateException("only unions of null and one type are supported: " + s);
-                }
-                return compile(branches.get(0));
-            }
+            case UNION:
+                return compile(nonNullBranch(s));
             case STRING:
                 return node -> {
                     if (!node.isTextual()) {
@@ -414,7 +393,22 @@ public final class JsonEvents {
         return instant.getNano() % 1_000_000 == 0 ? instant : instant.truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static ValueReader compileEnum(Schema s) {
+    /** The one type of a union of null and that type (the only unions the schemas use). */
+    private static Schema nonNullBranch(Schema union) {
+        List<Schema> branches = new ArrayList<>();
+        for (Schema b : union.getTypes()) {
+            if (b.getType() != Schema.Type.NULL) {
+                branches.add(b);
+            }
+        }
+        if (branches.size() != 1) {
+            throw new IllegalStateException("only unions of null and one type are supported: " + union);
+        }
+        return branches.get(0);
+    }
+
+    /** An enum schema's constants by symbol. */
+    private static Map<String, Enum<?>> symbols(Schema s) {
         Enum<?>[] constants = ENUM_CONSTANTS.get(s.getFullName());
         if (constants == null) {
             throw new IllegalStateException("no enum class registered for " + s.getFullName());
@@ -423,6 +417,11 @@ public final class JsonEvents {
         for (Enum<?> c : constants) {
             bySymbol.put(c.name(), c);
         }
+        return bySymbol;
+    }
+
+    private static ValueReader compileEnum(Schema s) {
+        Map<String, Enum<?>> bySymbol = symbols(s);
         String enumName = s.getName();
         return node -> {
             if (!node.isTextual()) {
@@ -440,11 +439,21 @@ public final class JsonEvents {
     private static final int NULLABLE = 1;
     private static final int HAS_DEFAULT = 2;
 
-    private static ValueReader compileRecord(Schema s) {
+    private static Supplier<SpecificRecordBase> recordFactory(Schema s) {
         Supplier<SpecificRecordBase> factory = RECORD_FACTORIES.get(s.getFullName());
         if (factory == null) {
             throw new IllegalStateException("no record class registered for " + s.getFullName());
         }
+        return factory;
+    }
+
+    /** What a field takes when a line leaves it out or null: {@link #NULLABLE}, {@link #HAS_DEFAULT} or {@link #REQUIRED}. */
+    private static int absence(Schema.Field f) {
+        return f.schema().isNullable() ? NULLABLE : f.hasDefaultValue() ? HAS_DEFAULT : REQUIRED;
+    }
+
+    private static ValueReader compileRecord(Schema s) {
+        Supplier<SpecificRecordBase> factory = recordFactory(s);
         List<Schema.Field> fields = s.getFields();
         int n = fields.size();
         String[] names = new String[n];
@@ -455,14 +464,8 @@ public final class JsonEvents {
             Schema.Field f = fields.get(i);
             names[i] = f.name();
             readers[i] = compile(f.schema());
-            if (f.schema().isNullable()) {
-                absent[i] = NULLABLE;
-            } else if (f.hasDefaultValue()) {
-                absent[i] = HAS_DEFAULT;
-                defaults[i] = defaultSupplier(f);
-            } else {
-                absent[i] = REQUIRED;
-            }
+            absent[i] = absence(f);
+            defaults[i] = absent[i] == HAS_DEFAULT ? defaultSupplier(f) : null;
         }
         return node -> {
             if (!node.isObject()) {
@@ -562,10 +565,25 @@ public final class JsonEvents {
         Object read(JsonParser p) throws IOException;
     }
 
+    /** Opens a parser on a line. */
+    @FunctionalInterface
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /** The line read in the common form, or null when it is not in it (the tree reader then decides, and says why). */
+    private static Parsed commonForm(ParserSource line) {
+        try (JsonParser p = line.open()) {
+            return fromTokens(p);
+        } catch (IOException | NotCommonForm e) {
+            return null;
+        }
+    }
+
     /**
      * An object whose first member is a known {@code "type"}, read into its record; null when the
-     * line is not in the common form (the tree reader then decides). Throws {@link NotCommonForm}
-     * or {@link IOException} for the same reason.
+     * line is not in the common form. Throws {@link NotCommonForm} or {@link IOException} for the
+     * same reason.
      */
     private static Parsed fromTokens(JsonParser p) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME || !"type".equals(p.currentName())
@@ -588,10 +606,7 @@ public final class JsonEvents {
             case RECORD:
                 return new RecordTokens(s);
             case ENUM: {
-                Map<String, Enum<?>> bySymbol = new HashMap<>();
-                for (Enum<?> c : ENUM_CONSTANTS.get(s.getFullName())) {
-                    bySymbol.put(c.name(), c);
-                }
+                Map<String, Enum<?>> bySymbol = symbols(s);
                 return p -> {
                     Enum<?> value = p.currentToken() == JsonToken.VALUE_STRING ? bySymbol.get(p.getText()) : null;
                     if (value == null) {
@@ -616,14 +631,8 @@ public final class JsonEvents {
                     return out;
                 };
             }
-            case UNION: {
-                for (Schema b : s.getTypes()) {
-                    if (b.getType() != Schema.Type.NULL) {
-                        return compileTokens(b); // null and one type (compile() checks the shape)
-                    }
-                }
-                throw new IllegalStateException("a union of null only: " + s);
-            }
+            case UNION:
+                return compileTokens(nonNullBranch(s));
             case STRING:
                 return p -> {
                     if (p.currentToken() != JsonToken.VALUE_STRING) {
@@ -692,10 +701,7 @@ public final class JsonEvents {
         private final Supplier<?>[] defaults;
 
         RecordTokens(Schema s) {
-            factory = RECORD_FACTORIES.get(s.getFullName());
-            if (factory == null) {
-                throw new IllegalStateException("no record class registered for " + s.getFullName());
-            }
+            factory = recordFactory(s);
             List<Schema.Field> fields = s.getFields();
             names = new String[fields.size()];
             readers = new TokenReader[fields.size()];
@@ -706,7 +712,7 @@ public final class JsonEvents {
                 names[i] = f.name().intern();
                 index.put(names[i], i);
                 readers[i] = compileTokens(f.schema());
-                absent[i] = f.schema().isNullable() ? NULLABLE : f.hasDefaultValue() ? HAS_DEFAULT : REQUIRED;
+                absent[i] = absence(f);
                 defaults[i] = absent[i] == HAS_DEFAULT ? defaultSupplier(f) : null;
             }
         }
